@@ -17,6 +17,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
   constructsVersion: '10.5.1',
   jsiiVersion: '~6.0.0',
   tsconfigDevFile: 'tsconfig.dev.json',
+  // one dev tsconfig at the root covers src, test and examples: lint against it
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'projenrc', '.projenrc.ts'],
+    tsconfigPath: './tsconfig.dev.json',
+    projectService: false,
+  },
 
   peerDeps: ['cdk8s@^2.70.0'],
   devDeps: [
@@ -46,6 +53,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 });
 
+project.tsconfigDev.addInclude('.projenrc.ts');
+project.tsconfigDev.addExclude('.tmp');
+project.tsconfigDev.addExclude('examples/cdk.out');
+
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 
 // Stock jsii-pacmak pip-installs pinned build tools from PyPI, which these machines cannot
@@ -60,5 +71,17 @@ packagePython.exec(
   { env: { PIP_RETRIES: '0', PIP_DISABLE_PIP_VERSION_CHECK: '1' } },
 );
 packagePython.exec('mkdir -p dist/python && .pybuild/venv/bin/python -m build --no-isolation --skip-dependency-check --outdir dist/python .pybuild/src/python');
+
+// The README's main job: synthesize the example app and summarize what it produced.
+const example = project.addTask('example', {
+  description: 'Synthesize the example app into examples/cdk.out and print a summary of its bindings',
+  exec: 'ts-node --project tsconfig.dev.json examples/main.ts',
+});
+const lintCfn = project.addTask('lint:cfn', {
+  description: 'cfn-lint every synthesized template (errors fail, warnings are printed)',
+  exec: 'cfn-lint --non-zero-exit-code error --format parseable -- examples/cdk.out/*.template.json',
+});
+project.testTask.spawn(example);
+project.testTask.spawn(lintCfn);
 
 project.synth();

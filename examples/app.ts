@@ -56,6 +56,8 @@ export function buildExampleApp(outdir?: string): { app: App; stack: IrsaExample
   const app = new App({
     outdir,
     context: {
+      // known availability zones keep the VPC from falling back to dummy ones
+      'availability-zones:account=111111111111:region=us-east-1': ['us-east-1a', 'us-east-1b', 'us-east-1c'],
       // the cluster's own OIDC provider becomes a native AWS::IAM::OIDCProvider, not a custom resource
       '@aws-cdk/aws-eks:useNativeOidcProvider': true,
     },
