@@ -38,6 +38,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'yaml@^2',
   ],
 
+  // snapshots are written on purpose (npx projen test -u), never as a side effect of a run
+  jestOptions: { updateSnapshot: javascript.UpdateSnapshot.NEVER },
+
   publishToPypi: {
     distName: 'cdk-irsa',
     module: 'cdk_irsa',
@@ -71,6 +74,15 @@ packagePython.exec(
   { env: { PIP_RETRIES: '0', PIP_DISABLE_PIP_VERSION_CHECK: '1' } },
 );
 packagePython.exec('mkdir -p dist/python && .pybuild/venv/bin/python -m build --no-isolation --skip-dependency-check --outdir dist/python .pybuild/src/python');
+
+// projen builds only the npm package when CI is set (other languages get their own CI jobs
+// there); here one build produces every package.
+const packageAll = project.tasks.tryFind('package-all');
+if (!packageAll) {
+  throw new Error('projen no longer defines package-all; revisit the package task');
+}
+project.packageTask.reset();
+project.packageTask.spawn(packageAll);
 
 // The README's main job: synthesize the example app and summarize what it produced.
 const example = project.addTask('example', {
