@@ -37,7 +37,8 @@ for (const binding of stack.bindings) {
   const roleId = logicalId(binding.role.node.defaultChild as CfnResource);
   const manifestId = logicalId(binding.manifest.node.defaultChild as CfnResource);
   const trust = evaluator.evaluateDocument(resources[roleId].Properties.AssumeRolePolicyDocument);
-  const serviceAccounts = evaluator.evaluateDocument(resources[manifestId].Properties.Manifest);
+  const serviceAccounts = (evaluator.evaluateDocument(resources[manifestId].Properties.Manifest) as any[])
+    .filter(o => o.metadata.name === binding.serviceAccountName && o.metadata.namespace === binding.serviceAccountNamespace);
 
   console.log(`\n== ${binding.serviceAccountNamespace}/${binding.serviceAccountName} (${binding.node.path})`);
   console.log(`role: ${roleId} -> ${evaluator.evaluate({ 'Fn::GetAtt': [roleId, 'Arn'] })}`);
@@ -47,14 +48,15 @@ for (const binding of stack.bindings) {
       for (const [key, value] of Object.entries(keys)) console.log(`  ${operator} ${key} = ${value}`);
     }
   }
-  const policies = Object.entries(resources)
-    .filter(([, r]) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(roleId))
-    .flatMap(([, r]) => r.Properties.PolicyDocument.Statement);
-  for (const statement of policies) {
+  const inline: any[] = resources[roleId].Properties.Policies ?? [];
+  const separate = Object.values(resources)
+    .filter(r => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(roleId));
+  for (const statement of [...inline, ...separate.map(r => r.Properties)].flatMap(p => p.PolicyDocument.Statement)) {
     const actions = [statement.Action].flat().join(', ');
     const targets = [statement.Resource].flat().map((r: any) => typeof r === 'string' ? r : JSON.stringify(r)).join(', ');
     console.log(`permission: ${statement.Effect} ${actions} on ${targets}`);
   }
-  console.log(`ServiceAccount manifest (${manifestId}):`);
+  const shared = binding.manifest.node.scope === binding ? 'its own' : 'shared';
+  console.log(`ServiceAccount, applied by ${shared} manifest ${manifestId}:`);
   console.log(serviceAccounts.map((o: any) => stringify(o, { lineWidth: 0 })).join('---\n').replace(/^/gm, '  ').trimEnd());
 }

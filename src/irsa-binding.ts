@@ -1,9 +1,11 @@
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
+import { Construct, Dependable } from 'constructs';
+import { addServiceAccount } from './private/manifests';
 import { serviceAccountNameFromId } from './private/names';
-import { renderServiceAccounts, ROLE_ARN_ANNOTATION } from './private/service-account-manifest';
+import { BindingRole } from './private/role';
+import { ROLE_ARN_ANNOTATION } from './private/service-account-manifest';
 import { IrsaValidationError, show, validateAudience, validateNamespace, validateServiceAccountName } from './private/validation';
 
 /** The audience that the pod-identity-webhook requests and STS expects. */
@@ -103,10 +105,35 @@ export interface IrsaBindingOptions {
   readonly annotations?: { [key: string]: string };
 
   /**
+   * Apply the ServiceAccount with a `KubernetesManifest` of the binding's own.
+   *
+   * By default the ServiceAccounts of one cluster in one stack share a few manifests (each
+   * ServiceAccount's manifest is fixed by a hash of its namespace and name): one CloudFormation
+   * resource and one kubectl invocation per manifest instead of per binding. An isolated manifest
+   * keeps a failing apply from affecting other bindings, at the cost of one resource per binding.
+   *
+   * @default false
+   */
+  readonly isolatedManifest?: boolean;
+
+  /**
+   * Keep the permissions granted to the binding in an inline policy of the role.
+   *
+   * Inline permissions exist as soon as the role does and cost no extra resource. Set this to
+   * false to get a separate `AWS::IAM::Policy`, as `iam.Role` does, when a resource that the
+   * permissions name also names the role in its own policy (for example a KMS key policy):
+   * CloudFormation cannot create either of two resources that reference each other.
+   *
+   * @default true
+   */
+  readonly inlinePermissions?: boolean;
+
+  /**
    * Adopt a ServiceAccount that already exists in the cluster instead of failing.
    *
-   * When false, creating the binding fails if the ServiceAccount exists, so that an account
-   * owned by someone else is never taken over silently.
+   * When false, the manifest is created with `kubectl create`, which fails if the ServiceAccount
+   * exists, so that an account owned by someone else is not taken over silently. A ServiceAccount
+   * added to a shared manifest that already exists is applied with `kubectl apply`.
    *
    * @default false
    */
@@ -172,7 +199,10 @@ export class IrsaBinding extends Construct implements iam.IGrantable {
   /** The `aud` claim the role trusts. */
   public readonly audience: string;
 
-  /** The manifest that applies the ServiceAccount to the cluster. */
+  /**
+   * The manifest that applies the ServiceAccount to the cluster: shared with other bindings of
+   * the cluster unless `isolatedManifest` is set.
+   */
   public readonly manifest: eks.KubernetesManifest;
 
   constructor(scope: Construct, id: string, props: IrsaBindingProps) {
@@ -192,15 +222,12 @@ export class IrsaBinding extends Construct implements iam.IGrantable {
 
     this.subject = `system:serviceaccount:${this.serviceAccountNamespace}:${this.serviceAccountName}`;
     this.openIdConnectProvider = props.openIdConnectProvider ?? props.cluster.openIdConnectProvider;
-    const issuer = this.openIdConnectProvider.openIdConnectProviderIssuer;
 
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.OpenIdConnectPrincipal(this.openIdConnectProvider, {
-        StringEquals: {
-          [`${issuer}:sub`]: this.subject,
-          [`${issuer}:aud`]: this.audience,
-        },
-      }),
+    const role = new BindingRole(this, 'Role', {
+      provider: this.openIdConnectProvider,
+      subject: this.subject,
+      audience: this.audience,
+      inlinePermissions: props.inlinePermissions ?? true,
       roleName: props.roleName,
       description: props.roleDescription ?? `IRSA role for ${this.serviceAccountNamespace}/${this.serviceAccountName}`,
       managedPolicies: props.managedPolicies,
@@ -208,29 +235,33 @@ export class IrsaBinding extends Construct implements iam.IGrantable {
       permissionsBoundary: props.permissionsBoundary,
       maxSessionDuration: props.maxSessionDuration,
     });
-    if (Token.isUnresolved(issuer)) {
-      renderTrustPolicyAsJsonString(role);
+    if (props.removalPolicy !== undefined) {
+      role.applyRemovalPolicy(props.removalPolicy);
     }
     this.role = role;
     this.roleArn = role.roleArn;
     this.grantPrincipal = role;
 
-    this.manifest = new eks.KubernetesManifest(this, 'ServiceAccount', {
-      cluster: props.cluster,
-      manifest: renderServiceAccounts([{
+    const cluster = props.cluster;
+    const manifest = addServiceAccount(this, {
+      cluster,
+      factory: (manifestScope, manifestId, manifestProps) => new eks.KubernetesManifest(manifestScope, manifestId, { cluster, ...manifestProps }),
+      shared: !(props.isolatedManifest ?? false),
+      overwrite: props.overwriteServiceAccount ?? false,
+      removalPolicy: props.removalPolicy,
+      spec: {
         name: this.serviceAccountName,
         namespace: this.serviceAccountNamespace,
         roleArn: this.roleArn,
         labels: props.labels ?? {},
         annotations,
-      }]),
-      overwrite: props.overwriteServiceAccount ?? false,
-      removalPolicy: props.removalPolicy,
+      },
     });
+    this.manifest = manifest as eks.KubernetesManifest;
 
-    if (props.removalPolicy !== undefined) {
-      role.applyRemovalPolicy(props.removalPolicy);
-    }
+    // Depending on the binding means depending on its ServiceAccount too, wherever the
+    // manifest that applies it lives: pods must start after their ServiceAccount exists.
+    Dependable.implement(this, { dependencyRoots: [role, manifest] });
   }
 
   /**
@@ -239,15 +270,4 @@ export class IrsaBinding extends Construct implements iam.IGrantable {
   public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
     return this.grantPrincipal.addToPrincipalPolicy(statement);
   }
-}
-
-/**
- * CloudFormation cannot take a deploy-time value (the issuer of a new cluster) as a JSON object
- * key, and the trust conditions are keyed by the issuer. `AWS::IAM::Role` also accepts the
- * document as a JSON string, in which the issuer can be joined in: no `CfnJson` custom resource
- * (and no Lambda) is needed.
- */
-function renderTrustPolicyAsJsonString(role: iam.Role): void {
-  const cfnRole = role.node.defaultChild as iam.CfnRole;
-  cfnRole.assumeRolePolicyDocument = Stack.of(role).toJsonString(role.assumeRolePolicy);
 }

@@ -1,8 +1,10 @@
-import { Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnResource, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IrsaBinding } from '../src';
+import { CfnEvaluator } from './support/cfn-eval';
 import { ACCOUNT, importedCluster, ISSUER, newCluster, newStack, PROVIDER_ARN } from './support/fixtures';
 import { deployedBinding, logicalIdOf } from './support/template';
 import { simulateAssume } from './support/trust-simulator';
@@ -166,9 +168,8 @@ describe('ServiceAccount manifest', () => {
     const stack = newStack();
     new IrsaBinding(stack, 'LedgerReader', { cluster: importedCluster(stack), namespace: 'payments' });
 
-    const { serviceAccounts, roleArn } = deployedBinding(Template.fromStack(stack), 'LedgerReader');
-    expect(serviceAccounts).toHaveLength(1);
-    expect(serviceAccounts[0]).toMatchObject({
+    const { serviceAccount, roleArn } = deployedBinding(Template.fromStack(stack), 'LedgerReader');
+    expect(serviceAccount).toMatchObject({
       apiVersion: 'v1',
       kind: 'ServiceAccount',
       metadata: {
@@ -188,17 +189,16 @@ describe('ServiceAccount manifest', () => {
       annotations: { 'eks.amazonaws.com/sts-regional-endpoints': 'true' },
     });
 
-    const [serviceAccount] = deployedBinding(Template.fromStack(stack), 'LedgerReader').serviceAccounts;
+    const { serviceAccount } = deployedBinding(Template.fromStack(stack), 'LedgerReader');
     expect(serviceAccount.metadata.labels).toMatchObject({ 'app.kubernetes.io/name': 'ledger' });
     expect(Object.keys(serviceAccount.metadata.annotations).sort())
       .toEqual(['eks.amazonaws.com/role-arn', 'eks.amazonaws.com/sts-regional-endpoints']);
   });
 
-  test('is applied to the cluster by a KubernetesManifest that does not overwrite by default', () => {
+  test('is applied by a KubernetesManifest that does not overwrite by default', () => {
     const stack = newStack();
-    const binding = new IrsaBinding(stack, 'LedgerReader', { cluster: importedCluster(stack) });
+    new IrsaBinding(stack, 'LedgerReader', { cluster: importedCluster(stack) });
 
-    expect(binding.manifest.node.scope).toBe(binding);
     Template.fromStack(stack).hasResourceProperties(MANIFEST, { ClusterName: 'prod', Overwrite: false });
   });
 
@@ -207,6 +207,106 @@ describe('ServiceAccount manifest', () => {
     new IrsaBinding(stack, 'LedgerReader', { cluster: importedCluster(stack), overwriteServiceAccount: true });
 
     Template.fromStack(stack).hasResourceProperties(MANIFEST, { Overwrite: true });
+  });
+});
+
+describe('shared manifests', () => {
+  function serviceAccountsByManifest(template: Template): Map<string, string[]> {
+    const evaluator = new CfnEvaluator(template.toJSON());
+    const byManifest = new Map<string, string[]>();
+    for (const [id, resource] of Object.entries(template.findResources(MANIFEST))) {
+      const objects: any[] = evaluator.evaluateDocument(resource.Properties.Manifest);
+      byManifest.set(id, objects.map(o => `${o.metadata.namespace}/${o.metadata.name}`));
+    }
+    return byManifest;
+  }
+
+  test('put the ServiceAccounts of one cluster into at most 8 manifests, each account exactly once', () => {
+    const stack = newStack();
+    const cluster = importedCluster(stack);
+    for (let i = 0; i < 40; i++) new IrsaBinding(stack, `Workload${i}`, { cluster, namespace: 'apps' });
+    const byManifest = serviceAccountsByManifest(Template.fromStack(stack));
+
+    expect(byManifest.size).toBeLessThanOrEqual(8);
+    const all = [...byManifest.values()].flat().sort();
+    expect(all).toEqual(Array.from({ length: 40 }, (_, i) => `apps/workload${i}`).sort());
+  });
+
+  test('give every ServiceAccount of a manifest the manifest\'s prune label, so removed bindings are pruned', () => {
+    const stack = newStack();
+    const cluster = importedCluster(stack);
+    for (let i = 0; i < 20; i++) new IrsaBinding(stack, `Workload${i}`, { cluster, labels: { team: 'ledger' } });
+    const template = Template.fromStack(stack);
+    const evaluator = new CfnEvaluator(template.toJSON());
+
+    for (const resource of Object.values(template.findResources(MANIFEST))) {
+      const pruneLabel: string = resource.Properties.PruneLabel;
+      expect(pruneLabel).toMatch(/^aws\.cdk\.eks\/prune-/);
+      for (const object of evaluator.evaluateDocument(resource.Properties.Manifest)) {
+        expect(object.metadata.labels).toEqual({ [pruneLabel]: '', team: 'ledger' });
+      }
+    }
+  });
+
+  test('keep a ServiceAccount in the same manifest when other bindings come and go', () => {
+    const placement = (count: number) => {
+      const stack = newStack();
+      const cluster = importedCluster(stack);
+      for (let i = 0; i < count; i++) new IrsaBinding(stack, `Workload${i}`, { cluster });
+      const byAccount = new Map<string, string>();
+      for (const [manifestId, accounts] of serviceAccountsByManifest(Template.fromStack(stack))) {
+        for (const account of accounts) byAccount.set(account, manifestId);
+      }
+      return byAccount;
+    };
+    const before = placement(30);
+    const after = placement(5);
+
+    for (const [account, manifestId] of after) expect(before.get(account)).toBe(manifestId);
+  });
+
+  test('are separate per overwrite setting', () => {
+    const stack = newStack();
+    const cluster = importedCluster(stack);
+    new IrsaBinding(stack, 'Adopted', { cluster, overwriteServiceAccount: true });
+    new IrsaBinding(stack, 'Fresh', { cluster });
+    const template = Template.fromStack(stack);
+
+    const adopted = deployedBinding(template, 'Adopted');
+    const fresh = deployedBinding(template, 'Fresh');
+    expect(template.toJSON().Resources[adopted.manifestId].Properties.Overwrite).toBe(true);
+    expect(template.toJSON().Resources[fresh.manifestId].Properties.Overwrite).toBe(false);
+  });
+
+  test('live in the binding\'s stack, not the cluster\'s', () => {
+    const stack = newStack();
+    const binding = new IrsaBinding(stack, 'LedgerReader', { cluster: importedCluster(stack) });
+
+    expect(Stack.of(binding.manifest)).toBe(stack);
+    expect(binding.manifest.node.path).toMatch(/^Stack\/IrsaServiceAccounts/);
+  });
+
+  test('an isolated manifest belongs to the binding alone', () => {
+    const stack = newStack();
+    const cluster = importedCluster(stack);
+    const isolated = new IrsaBinding(stack, 'LedgerReader', { cluster, isolatedManifest: true });
+    new IrsaBinding(stack, 'LedgerWriter', { cluster, isolatedManifest: true });
+    const template = Template.fromStack(stack);
+
+    expect(isolated.manifest.node.scope).toBe(isolated);
+    template.resourceCountIs(MANIFEST, 2);
+    expect(deployedBinding(template, 'LedgerReader').manifestId).toMatch(/^LedgerReaderServiceAccount/);
+  });
+
+  test('a dependency on the binding waits for its ServiceAccount', () => {
+    const stack = newStack();
+    const binding = new IrsaBinding(stack, 'LedgerReader', { cluster: importedCluster(stack) });
+    const workload = new CfnResource(stack, 'Workload', { type: 'AWS::SSM::Parameter', properties: { Type: 'String', Value: 'x' } });
+    workload.node.addDependency(binding);
+    const template = Template.fromStack(stack);
+
+    const { roleId, manifestId } = deployedBinding(template, 'LedgerReader');
+    expect(template.toJSON().Resources.Workload.DependsOn.sort()).toEqual([manifestId, roleId].sort());
   });
 });
 
@@ -296,33 +396,83 @@ describe('role', () => {
 });
 
 describe('grants', () => {
-  test('bucket.grantRead(binding) gives the role read access', () => {
+  test('bucket.grantRead(binding) puts read access into the role\'s inline policy', () => {
     const stack = newStack();
     const bucket = new s3.Bucket(stack, 'Ledger');
     const binding = new IrsaBinding(stack, 'LedgerReader', { cluster: importedCluster(stack) });
     bucket.grantRead(binding);
     const template = Template.fromStack(stack);
 
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      Roles: [{ Ref: logicalIdOf(template, 'AWS::IAM::Role', 'LedgerReaderRole') }],
-      PolicyDocument: {
-        Statement: Match.arrayWith([Match.objectLike({
-          Action: Match.arrayWith(['s3:GetObject*', 's3:List*']),
-          Resource: Match.arrayWith([{ 'Fn::GetAtt': [logicalIdOf(template, 'AWS::S3::Bucket', 'Ledger'), 'Arn'] }]),
-        })]),
-      },
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+    template.hasResourceProperties('AWS::IAM::Role', {
+      Policies: [{
+        PolicyName: 'IrsaBindingPermissions',
+        PolicyDocument: {
+          Statement: [Match.objectLike({
+            Action: Match.arrayWith(['s3:GetObject*', 's3:List*']),
+            Resource: Match.arrayWith([{ 'Fn::GetAtt': [logicalIdOf(template, 'AWS::S3::Bucket', 'Ledger'), 'Arn'] }]),
+          })],
+        },
+      }],
     });
   });
 
-  test('addToPrincipalPolicy adds the statement to the role', () => {
+  test('addToPrincipalPolicy adds the statement to the role next to its declared inline policies', () => {
     const stack = newStack();
-    const binding = new IrsaBinding(stack, 'LedgerReader', { cluster: importedCluster(stack) });
+    const binding = new IrsaBinding(stack, 'LedgerReader', {
+      cluster: importedCluster(stack),
+      inlinePolicies: { declared: new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['sqs:ReceiveMessage'], resources: ['*'] })] }) },
+    });
     const result = binding.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: ['*'] }));
 
     expect(result.statementAdded).toBe(true);
-    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: [Match.objectLike({ Action: 'sqs:SendMessage', Resource: '*' })] },
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      Policies: [
+        { PolicyName: 'declared', PolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Action: 'sqs:ReceiveMessage' })] }) },
+        { PolicyName: 'IrsaBindingPermissions', PolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Action: 'sqs:SendMessage' })] }) },
+      ],
     });
+  });
+
+  test('a role without grants has no inline policy', () => {
+    const stack = newStack();
+    new IrsaBinding(stack, 'LedgerReader', { cluster: importedCluster(stack) });
+
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', { Policies: Match.absent() });
+  });
+
+  test('puts grants into a separate AWS::IAM::Policy when inlinePermissions is false', () => {
+    const stack = newStack();
+    const bucket = new s3.Bucket(stack, 'Ledger');
+    const binding = new IrsaBinding(stack, 'LedgerReader', { cluster: importedCluster(stack), inlinePermissions: false });
+    bucket.grantRead(binding);
+    const template = Template.fromStack(stack);
+
+    template.hasResourceProperties('AWS::IAM::Role', { Policies: Match.absent() });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: logicalIdOf(template, 'AWS::IAM::Role', 'LedgerReaderRole') }],
+      PolicyDocument: { Statement: [Match.objectLike({ Action: Match.arrayWith(['s3:GetObject*']) })] },
+    });
+  });
+
+  test('a key whose policy names the role deploys with inlinePermissions false, while inline permissions form a cycle', () => {
+    const build = (inlinePermissions: boolean) => {
+      const stack = newStack();
+      const binding = new IrsaBinding(stack, 'LedgerReader', { cluster: importedCluster(stack), inlinePermissions });
+      const key = new kms.Key(stack, 'Key');
+      key.addToResourcePolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt'], principals: [binding.role], resources: ['*'] }));
+      key.grantDecrypt(binding);
+      return Template.fromStack(stack).toJSON();
+    };
+
+    // aws-cdk-lib warns at synth, and Template.fromStack refuses templates with a dependency cycle
+    const warnings = jest.spyOn(console, 'error').mockImplementation(() => {});
+    expect(() => build(true)).toThrow(/dependency cycle: LedgerReaderRole\w+ -> Key\w+ -> LedgerReaderRole/);
+    expect(warnings.mock.calls.flat().join('\n')).toMatch(/Circular dependency with \[LedgerReaderRole/);
+    warnings.mockClear();
+    expect(build(false).Resources).toBeDefined();
+    expect(warnings).not.toHaveBeenCalled();
+    warnings.mockRestore();
   });
 });
 

@@ -8,21 +8,31 @@ export function logicalIdOf(template: Template, type: string, prefix: string): s
   return ids[0];
 }
 
-/** A binding's role, trust policy and ServiceAccount objects as AWS and the kubectl handler receive them. */
+/** A binding's role, trust policy and ServiceAccount as AWS and the kubectl handler receive them. */
 export interface DeployedBinding {
+  readonly roleId: string;
   readonly roleArn: string;
   readonly trustPolicy: any;
-  readonly serviceAccounts: any[];
+  /** The ServiceAccount annotated with the role. */
+  readonly serviceAccount: any;
+  /** Logical id of the manifest that applies it. */
+  readonly manifestId: string;
 }
 
 export function deployedBinding(template: Template, bindingId: string, options?: CfnEvalOptions): DeployedBinding {
   const json = template.toJSON();
   const evaluator = new CfnEvaluator(json, options);
   const roleId = logicalIdOf(template, 'AWS::IAM::Role', `${bindingId}Role`);
-  const manifestId = logicalIdOf(template, 'Custom::AWSCDK-EKS-KubernetesResource', `${bindingId}ServiceAccount`);
+  const roleArn = evaluator.evaluate({ 'Fn::GetAtt': [roleId, 'Arn'] });
+  const holders = Object.entries(template.findResources('Custom::AWSCDK-EKS-KubernetesResource')).flatMap(([manifestId, resource]) =>
+    (evaluator.evaluateDocument(resource.Properties.Manifest) as any[])
+      .filter(object => object.kind === 'ServiceAccount' && object.metadata?.annotations?.['eks.amazonaws.com/role-arn'] === roleArn)
+      .map(serviceAccount => ({ manifestId, serviceAccount })));
+  if (holders.length !== 1) throw new Error(`expected one ServiceAccount annotated with ${roleArn}, found ${holders.length}`);
   return {
-    roleArn: evaluator.evaluate({ 'Fn::GetAtt': [roleId, 'Arn'] }),
+    roleId,
+    roleArn,
     trustPolicy: evaluator.evaluateDocument(json.Resources[roleId].Properties.AssumeRolePolicyDocument),
-    serviceAccounts: evaluator.evaluateDocument(json.Resources[manifestId].Properties.Manifest),
+    ...holders[0],
   };
 }
