@@ -1,1 +1,2 @@
+export * from './irsa-binding-options';
 export * from './irsa-binding';
