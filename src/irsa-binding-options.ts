@@ -95,6 +95,78 @@ export interface IrsaBindingOptions {
   readonly annotations?: { [key: string]: string };
 
   /**
+   * Set `eks.amazonaws.com/sts-regional-endpoints` on the ServiceAccount: whether the SDKs in
+   * its pods call the regional STS endpoint (`true`) or the global one (`false`).
+   *
+   * @default - not set: the pod-identity-webhook's default applies
+   */
+  readonly stsRegionalEndpoints?: boolean;
+
+  /**
+   * Lifetime of the web identity token that the pod-identity-webhook projects into the pods
+   * (`eks.amazonaws.com/token-expiration`), at least 10 minutes.
+   *
+   * @default - not set: the webhook's default (24 hours)
+   */
+  readonly tokenExpiration?: Duration;
+
+  /**
+   * Whether pods of the ServiceAccount get its Kubernetes API token mounted
+   * (`automountServiceAccountToken`). IRSA does not need it.
+   *
+   * @default - not set: Kubernetes mounts it unless the pod says otherwise
+   */
+  readonly automountServiceAccountToken?: boolean;
+
+  /**
+   * Names of the Secrets that pods of the ServiceAccount use to pull images.
+   *
+   * @default - none
+   */
+  readonly imagePullSecrets?: string[];
+
+  /**
+   * Create the namespace too, ordered before the ServiceAccount.
+   *
+   * The namespace is never deleted by cdk-irsa (removing the binding or the stack keeps it), since
+   * deleting a namespace deletes everything in it. `default` and the `kube-*` namespaces exist in
+   * every cluster and cannot be created.
+   *
+   * @default false
+   */
+  readonly createNamespace?: boolean;
+
+  /**
+   * Further ServiceAccounts that may assume the same role: in the same cluster (they are created
+   * too, annotated with the role) or, with their own `openIdConnectProvider`, in another cluster
+   * (trusted only: apply them there, e.g. with a `GitOpsIrsaBinding` manifest or another binding).
+   *
+   * Each is trusted exactly, with `StringEquals` on `sub` and `aud`.
+   *
+   * @default - only the binding's own ServiceAccount
+   */
+  readonly additionalServiceAccounts?: TrustedServiceAccount[];
+
+  /**
+   * Namespaces in which every ServiceAccount may assume the role, through the binding's provider.
+   *
+   * This widens trust on purpose: `sub` is matched with `StringLike` against
+   * `system:serviceaccount:<namespace>:*` (the namespace itself is never a wildcard) and `aud`
+   * stays pinned with `StringEquals`. Anyone who can create a ServiceAccount in such a namespace
+   * gets the role.
+   *
+   * @default - no namespace-wide trust
+   */
+  readonly trustAllServiceAccountsInNamespaces?: string[];
+
+  /**
+   * How pods obtain the role's credentials.
+   *
+   * @default IdentityType.IRSA
+   */
+  readonly identityType?: IdentityType;
+
+  /**
    * Apply the ServiceAccount with a `KubernetesManifest` of the binding's own.
    *
    * By default the ServiceAccounts of one cluster in one stack share a few manifests (each
@@ -135,4 +207,50 @@ export interface IrsaBindingOptions {
    * @default RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A Kubernetes ServiceAccount that a binding's role trusts.
+ */
+export interface TrustedServiceAccount {
+  /**
+   * Namespace of the ServiceAccount.
+   */
+  readonly namespace: string;
+
+  /**
+   * Name of the ServiceAccount.
+   */
+  readonly name: string;
+
+  /**
+   * The OIDC provider of the cluster the ServiceAccount lives in.
+   *
+   * @default - the binding's provider: the ServiceAccount is in the binding's cluster and is created with it
+   */
+  readonly openIdConnectProvider?: iam.IOpenIdConnectProvider;
+}
+
+/**
+ * How pods obtain a binding role's credentials.
+ */
+export enum IdentityType {
+  /**
+   * IAM Roles for Service Accounts: the role trusts the cluster's OIDC provider and the
+   * ServiceAccount carries the `eks.amazonaws.com/role-arn` annotation.
+   */
+  IRSA = 'IRSA',
+
+  /**
+   * EKS Pod Identity: the role trusts `pods.eks.amazonaws.com` and an
+   * `AWS::EKS::PodIdentityAssociation` ties it to the ServiceAccount. Needs the EKS Pod Identity
+   * Agent add-on; not available on Fargate.
+   */
+  POD_IDENTITY = 'POD_IDENTITY',
+
+  /**
+   * Both at once, on one role: a workload can move from IRSA to Pod Identity (an association wins
+   * over the annotation) without a moment without credentials.
+   */
+  IRSA_AND_POD_IDENTITY = 'IRSA_AND_POD_IDENTITY',
 }

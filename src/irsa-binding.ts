@@ -32,8 +32,12 @@ export interface IrsaBindingProps extends IrsaBindingOptions {
  * bucket.grantRead(reader);
  */
 export class IrsaBinding extends Construct implements iam.IGrantable {
-  /** The IAM OIDC identity provider that the role trusts. */
-  public readonly openIdConnectProvider: iam.IOpenIdConnectProvider;
+  /**
+   * The IAM OIDC identity provider that the role trusts.
+   *
+   * @default - none with `IdentityType.POD_IDENTITY`, unless one was given
+   */
+  public readonly openIdConnectProvider?: iam.IOpenIdConnectProvider;
 
   /** The role assumed by the pods that run as the ServiceAccount. */
   public readonly role: iam.IRole;
@@ -66,11 +70,15 @@ export class IrsaBinding extends Construct implements iam.IGrantable {
     super(scope, id);
     const cluster = props.cluster;
     const parts = buildBinding(this, {
-      ...props,
-      clusterProvider: () => cluster.openIdConnectProvider,
+      construct: cluster,
+      clusterName: cluster.clusterName,
+      fargateOnly: cluster instanceof eks.FargateCluster,
+      openIdConnectProvider: () => cluster.openIdConnectProvider,
+      // a new cluster installs the agent add-on on first access; an imported one must have it
+      ensurePodIdentityAgent: () => cluster.eksPodIdentityAgent,
       manifestFactory: (manifestScope, manifestId, manifestProps) =>
         new eks.KubernetesManifest(manifestScope, manifestId, { cluster, ...manifestProps }),
-    });
+    }, props);
     this.openIdConnectProvider = parts.openIdConnectProvider;
     this.role = parts.role;
     this.roleArn = parts.role.roleArn;

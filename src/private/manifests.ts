@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
-import { renderServiceAccounts, ServiceAccountSpec } from './service-account-manifest';
+import { renderNamespaces, renderServiceAccounts, ServiceAccountSpec } from './service-account-manifest';
 
 /**
  * Number of shared manifests the ServiceAccounts of one cluster (per stack) are spread over.
@@ -17,6 +17,8 @@ export interface ManifestFactoryProps {
   readonly manifest: Record<string, any>[];
   readonly overwrite: boolean;
   readonly removalPolicy?: RemovalPolicy;
+  /** @default - the cluster's setting */
+  readonly prune?: boolean;
 }
 
 /** Creates the construct that applies a manifest to the cluster (aws-eks or aws-eks-v2 `KubernetesManifest`). */
@@ -100,4 +102,41 @@ function manifestIndex(binding: Construct, spec: ServiceAccountSpec): number {
 
 function pascal(value: string): string {
   return value.split(/[^a-zA-Z0-9]+/).map(word => word.charAt(0).toUpperCase() + word.slice(1).toLowerCase()).join('');
+}
+
+/**
+ * Adds a namespace to the cluster's namespaces manifest (one per cluster and stack) and returns
+ * that manifest, for ServiceAccount manifests to depend on. It neither prunes nor deletes: a
+ * namespace holds more than the binding's ServiceAccount, and deleting it deletes all of that.
+ */
+export function addNamespace(binding: Construct, cluster: IConstruct, factory: ManifestFactory, namespace: string): Construct {
+  const stack = Stack.of(binding);
+  const id = `IrsaNamespaces${Names.nodeUniqueId(cluster.node)}`;
+  const existing = stack.node.tryFindChild(id) as NamespacesManifest | undefined;
+  const manifest = existing ?? new NamespacesManifest(stack, id, factory);
+  manifest.add(namespace);
+  return manifest.construct;
+}
+
+class NamespacesManifest extends Construct {
+  public readonly construct: Construct;
+  private readonly names: string[] = [];
+  private readonly objects: Record<string, any>[] = [];
+
+  constructor(scope: Construct, id: string, factory: ManifestFactory) {
+    super(scope, id);
+    this.construct = factory(this, 'Namespaces', {
+      manifest: this.objects,
+      // kubectl apply adopts a namespace that exists already
+      overwrite: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      prune: false,
+    });
+  }
+
+  public add(namespace: string): void {
+    if (this.names.includes(namespace)) return;
+    this.names.push(namespace);
+    this.objects.push(...renderNamespaces([namespace]));
+  }
 }

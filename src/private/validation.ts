@@ -30,20 +30,20 @@ function withSuggestion(message: string, suggestion: string | undefined): string
   return suggestion ? `${message}; try ${show(suggestion)}` : message;
 }
 
-export function validateNamespace(scope: IConstruct, namespace: string): void {
+export function validateNamespace(scope: IConstruct, namespace: string, prop: string = 'namespace'): void {
   if (Token.isUnresolved(namespace)) return;
   if (namespace.length < 1 || namespace.length > 63 || !DNS1123_LABEL.test(namespace)) {
     throw new IrsaValidationError(scope, withSuggestion(
-      `invalid namespace ${show(namespace)}: a namespace must be a DNS-1123 label of 1-63 characters, lowercase alphanumerics or '-', starting and ending with an alphanumeric`,
+      `invalid ${prop} ${show(namespace)}: a namespace must be a DNS-1123 label of 1-63 characters, lowercase alphanumerics or '-', starting and ending with an alphanumeric`,
       suggestLabel(namespace, 63)));
   }
 }
 
-export function validateServiceAccountName(scope: IConstruct, name: string): void {
+export function validateServiceAccountName(scope: IConstruct, name: string, prop: string = 'serviceAccountName'): void {
   if (Token.isUnresolved(name)) return;
   if (name.length < 1 || name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) {
     throw new IrsaValidationError(scope, withSuggestion(
-      `invalid serviceAccountName ${show(name)}: a service account name must be a DNS-1123 subdomain of 1-253 characters, lowercase alphanumerics, '-' or '.', starting and ending with an alphanumeric`,
+      `invalid ${prop} ${show(name)}: a service account name must be a DNS-1123 subdomain of 1-253 characters, lowercase alphanumerics, '-' or '.', starting and ending with an alphanumeric`,
       suggestLabel(name, 253)));
   }
 }
