@@ -186,7 +186,8 @@ function serviceAccountAnnotations(
       throw new IrsaValidationError(binding,
         `invalid tokenExpiration ${seconds} seconds: the pod-identity-webhook takes whole seconds, at least ${MIN_TOKEN_EXPIRATION_SECONDS} (10 minutes)`);
     }
-    webhook[TOKEN_EXPIRATION_ANNOTATION] = Token.asString(seconds);
+    // annotation values are strings: a number is refused by the API server
+    webhook[TOKEN_EXPIRATION_ANNOTATION] = Token.isUnresolved(seconds) ? Token.asString(seconds) : String(seconds);
   }
   if (!context.irsa && Object.keys(webhook).length > 0) {
     throw new IrsaValidationError(binding,

@@ -19,7 +19,12 @@ export interface DeployedBinding {
   readonly manifestId: string;
 }
 
-export function deployedBinding(template: Template, bindingId: string, options?: CfnEvalOptions): DeployedBinding {
+export interface DeployedBindingOptions extends CfnEvalOptions {
+  /** `<namespace>/<name>` of the ServiceAccount to return, for roles trusted by several. */
+  readonly serviceAccount?: string;
+}
+
+export function deployedBinding(template: Template, bindingId: string, options?: DeployedBindingOptions): DeployedBinding {
   const json = template.toJSON();
   const evaluator = new CfnEvaluator(json, options);
   const roleId = logicalIdOf(template, 'AWS::IAM::Role', `${bindingId}Role`);
@@ -27,6 +32,7 @@ export function deployedBinding(template: Template, bindingId: string, options?:
   const holders = Object.entries(template.findResources('Custom::AWSCDK-EKS-KubernetesResource')).flatMap(([manifestId, resource]) =>
     (evaluator.evaluateDocument(resource.Properties.Manifest) as any[])
       .filter(object => object.kind === 'ServiceAccount' && object.metadata?.annotations?.['eks.amazonaws.com/role-arn'] === roleArn)
+      .filter(object => !options?.serviceAccount || `${object.metadata.namespace}/${object.metadata.name}` === options.serviceAccount)
       .map(serviceAccount => ({ manifestId, serviceAccount })));
   if (holders.length !== 1) throw new Error(`expected one ServiceAccount annotated with ${roleArn}, found ${holders.length}`);
   return {
