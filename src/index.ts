@@ -1,2 +1,3 @@
 export * from './irsa-binding-options';
 export * from './irsa-binding';
+export * as eksv2 from './eksv2';

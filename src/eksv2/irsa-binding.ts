@@ -1,0 +1,96 @@
+import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { IrsaBindingOptions } from '../irsa-binding-options';
+import { buildBinding } from '../private/binding-core';
+
+/**
+ * Properties of an `IrsaBinding` on an aws-eks-v2 cluster.
+ */
+export interface IrsaBindingProps extends IrsaBindingOptions {
+  /**
+   * The aws-eks-v2 cluster whose pods assume the role: a new `eksv2.Cluster` (with a kubectl
+   * provider) or one imported with `eksv2.Cluster.fromClusterAttributes`, which needs
+   * `kubectlProvider` (`eksv2.KubectlProvider.fromKubectlProviderAttributes`) and, unless the
+   * binding's `openIdConnectProvider` is given, `openIdConnectProvider`.
+   */
+  readonly cluster: eksv2.ICluster;
+}
+
+/**
+ * IAM Roles for Service Accounts on an aws-eks-v2 cluster: the same binding as the root
+ * `IrsaBinding` (same options, trust, validation and manifests), for the `aws-eks-v2` module.
+ *
+ * @example
+ * declare const cluster: eksv2.Cluster;
+ * declare const bucket: s3.Bucket;
+ *
+ * const reader = new eksv2_binding.IrsaBinding(this, 'LedgerReader', { cluster, namespace: 'payments' });
+ * bucket.grantRead(reader);
+ */
+export class IrsaBinding extends Construct implements iam.IGrantable {
+  /**
+   * The IAM OIDC identity provider that the role trusts.
+   *
+   * @default - none with `IdentityType.POD_IDENTITY`, unless one was given
+   */
+  public readonly openIdConnectProvider?: iam.IOpenIdConnectProvider;
+
+  /** The role assumed by the pods that run as the ServiceAccount. */
+  public readonly role: iam.IRole;
+
+  /** ARN of the role. */
+  public readonly roleArn: string;
+
+  /** The principal to grant permissions to: the role. */
+  public readonly grantPrincipal: iam.IPrincipal;
+
+  /** Name of the Kubernetes ServiceAccount. */
+  public readonly serviceAccountName: string;
+
+  /** Namespace of the Kubernetes ServiceAccount. */
+  public readonly serviceAccountNamespace: string;
+
+  /** The `sub` claim the role trusts: `system:serviceaccount:<namespace>:<name>`. */
+  public readonly subject: string;
+
+  /** The `aud` claim the role trusts. */
+  public readonly audience: string;
+
+  /**
+   * The manifest that applies the ServiceAccount to the cluster: shared with other bindings of
+   * the cluster unless `isolatedManifest` is set.
+   */
+  public readonly manifest: eksv2.KubernetesManifest;
+
+  constructor(scope: Construct, id: string, props: IrsaBindingProps) {
+    super(scope, id);
+    const cluster = props.cluster;
+    const parts = buildBinding(this, {
+      construct: cluster,
+      clusterName: cluster.clusterName,
+      fargateOnly: cluster instanceof eksv2.FargateCluster,
+      openIdConnectProvider: () => cluster.openIdConnectProvider,
+      // a new cluster installs the agent add-on on first access; an imported one must have it
+      ensurePodIdentityAgent: () => cluster.eksPodIdentityAgent,
+      manifestFactory: (manifestScope, manifestId, manifestProps) =>
+        new eksv2.KubernetesManifest(manifestScope, manifestId, { cluster, ...manifestProps }),
+    }, props);
+    this.openIdConnectProvider = parts.openIdConnectProvider;
+    this.role = parts.role;
+    this.roleArn = parts.role.roleArn;
+    this.grantPrincipal = parts.role;
+    this.manifest = parts.manifest as eksv2.KubernetesManifest;
+    this.serviceAccountName = parts.serviceAccountName;
+    this.serviceAccountNamespace = parts.serviceAccountNamespace;
+    this.subject = parts.subject;
+    this.audience = parts.audience;
+  }
+
+  /**
+   * Adds a statement to the role's permissions.
+   */
+  public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
+    return this.grantPrincipal.addToPrincipalPolicy(statement);
+  }
+}
