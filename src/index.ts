@@ -1,3 +1,4 @@
 export * from './irsa-binding-options';
 export * from './irsa-binding';
+export * from './git-ops-irsa-binding';
 export * as eksv2 from './eksv2';

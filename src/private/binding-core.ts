@@ -35,6 +35,10 @@ export interface ClusterAdapter {
   openIdConnectProvider(): iam.IOpenIdConnectProvider;
   /** Makes sure the EKS Pod Identity Agent add-on is installed, where the module can. */
   ensurePodIdentityAgent(): void;
+  /** The role's name when the binding gives none; a generated name when this is absent. */
+  defaultRoleName?(namespace: string, name: string): string;
+  /** The role ARN to annotate the ServiceAccounts with, where it must be known before deployment. */
+  annotatedRoleArn?(role: iam.Role): string;
 }
 
 /** What a binding is made of, whatever the cluster's module. */
@@ -42,6 +46,8 @@ export interface BindingParts {
   readonly openIdConnectProvider?: iam.IOpenIdConnectProvider;
   readonly role: iam.Role;
   readonly manifest: Construct;
+  /** The manifest that creates the namespace, with `createNamespace`. */
+  readonly namespaceManifest?: Construct;
   readonly serviceAccountName: string;
   readonly serviceAccountNamespace: string;
   readonly subject: string;
@@ -104,7 +110,7 @@ export function buildBinding(binding: Construct, cluster: ClusterAdapter, props:
     audience,
     podIdentity,
     inlinePermissions: props.inlinePermissions ?? true,
-    roleName: props.roleName,
+    roleName: props.roleName ?? cluster.defaultRoleName?.(namespace, name),
     description: props.roleDescription ?? `IRSA role for ${namespace}/${name}`,
     managedPolicies: props.managedPolicies,
     inlinePolicies: props.inlinePolicies,
@@ -115,7 +121,7 @@ export function buildBinding(binding: Construct, cluster: ClusterAdapter, props:
     role.applyRemovalPolicy(props.removalPolicy);
   }
 
-  const annotations = serviceAccountAnnotations(binding, props, { irsa, audience, roleArn: role.roleArn });
+  const annotations = serviceAccountAnnotations(binding, props, { irsa, audience, roleArn: cluster.annotatedRoleArn?.(role) ?? role.roleArn });
   const namespaceManifest = props.createNamespace ? createNamespace(binding, cluster, namespace) : undefined;
   const manifests = local.map(account => {
     const spec: ServiceAccountSpec = {
@@ -159,6 +165,7 @@ export function buildBinding(binding: Construct, cluster: ClusterAdapter, props:
     openIdConnectProvider,
     role,
     manifest: manifests[0],
+    namespaceManifest,
     serviceAccountName: name,
     serviceAccountNamespace: namespace,
     subject: subjectOf(namespace, name),
