@@ -5,6 +5,7 @@ import { Lazy, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Yaml } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { IrsaBindingBase } from './irsa-binding-base';
 import { IrsaBindingOptions } from './irsa-binding-options';
 import { buildBinding, DEFAULT_AUDIENCE } from './private/binding-core';
 import { IrsaValidationError, show } from './private/validation';
@@ -49,35 +50,7 @@ export interface GitOpsIrsaBindingProps extends IrsaBindingOptions {
  * });
  * bucket.grantRead(reader);
  */
-export class GitOpsIrsaBinding extends Construct implements iam.IGrantable {
-  /**
-   * The IAM OIDC identity provider that the role trusts.
-   *
-   * @default - none with `IdentityType.POD_IDENTITY`, unless one was given
-   */
-  public readonly openIdConnectProvider?: iam.IOpenIdConnectProvider;
-
-  /** The role assumed by the pods that run as the ServiceAccount. */
-  public readonly role: iam.IRole;
-
-  /** ARN of the role, as written into the ServiceAccount. */
-  public readonly roleArn: string;
-
-  /** The principal to grant permissions to: the role. */
-  public readonly grantPrincipal: iam.IPrincipal;
-
-  /** Name of the Kubernetes ServiceAccount. */
-  public readonly serviceAccountName: string;
-
-  /** Namespace of the Kubernetes ServiceAccount. */
-  public readonly serviceAccountNamespace: string;
-
-  /** The `sub` claim the role trusts: `system:serviceaccount:<namespace>:<name>`. */
-  public readonly subject: string;
-
-  /** The `aud` claim the role trusts. */
-  public readonly audience: string;
-
+export class GitOpsIrsaBinding extends IrsaBindingBase {
   /** The Kubernetes objects to apply (the namespace first, with `createNamespace`), as YAML. */
   public readonly manifestYaml: string;
 
@@ -103,8 +76,7 @@ export class GitOpsIrsaBinding extends Construct implements iam.IGrantable {
       : props.openIdConnectProvider;
 
     const documents: Record<string, any>[][] = [];
-    let annotatedRoleArn: string | undefined;
-    const parts = buildBinding(this, {
+    this._parts = buildBinding(this, {
       construct: this,
       clusterName: props.clusterName ?? '',
       fargateOnly: false,
@@ -122,8 +94,7 @@ export class GitOpsIrsaBinding extends Construct implements iam.IGrantable {
         if (Token.isUnresolved(roleName)) {
           throw new IrsaValidationError(this, 'invalid roleName: a GitOpsIrsaBinding writes the role ARN into YAML before deployment, so roleName must be a literal');
         }
-        annotatedRoleArn = `arn:${partitionOf(stack.region)}:iam::${stack.account}:role/${roleName}`;
-        return annotatedRoleArn;
+        return `arn:${partitionOf(stack.region)}:iam::${stack.account}:role/${roleName}`;
       },
       manifestFactory: (manifestScope, manifestId, manifestProps) => {
         documents.push(manifestProps.manifest);
@@ -131,15 +102,6 @@ export class GitOpsIrsaBinding extends Construct implements iam.IGrantable {
       },
     }, { ...props, openIdConnectProvider: provider, isolatedManifest: true });
 
-    this.openIdConnectProvider = parts.openIdConnectProvider;
-    this.role = parts.role;
-    this.grantPrincipal = parts.role;
-    this.serviceAccountName = parts.serviceAccountName;
-    this.serviceAccountNamespace = parts.serviceAccountNamespace;
-    this.subject = parts.subject;
-    this.audience = parts.audience;
-
-    this.roleArn = annotatedRoleArn ?? parts.role.roleArn;
     const objects = documents.flat();
     if (objects.some(object => Token.isUnresolved(JSON.stringify(object)))) {
       throw new IrsaValidationError(this,
@@ -148,7 +110,7 @@ export class GitOpsIrsaBinding extends Construct implements iam.IGrantable {
     // namespaces first: a ServiceAccount cannot be created before its namespace
     objects.sort((a, b) => Number(b.kind === 'Namespace') - Number(a.kind === 'Namespace'));
     this.manifestYaml = Yaml.stringify(...objects);
-    this.manifestFile = path.join('cdk-irsa', stack.artifactId, `${parts.serviceAccountNamespace}.${parts.serviceAccountName}.yaml`);
+    this.manifestFile = path.join('cdk-irsa', stack.artifactId, `${this.serviceAccountNamespace}.${this.serviceAccountName}.yaml`);
 
     this.node.addValidation({
       validate: () => {
@@ -160,13 +122,6 @@ export class GitOpsIrsaBinding extends Construct implements iam.IGrantable {
         return [];
       },
     });
-  }
-
-  /**
-   * Adds a statement to the role's permissions.
-   */
-  public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
-    return this.grantPrincipal.addToPrincipalPolicy(statement);
   }
 }
 

@@ -1,6 +1,6 @@
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { IrsaBindingBase } from '../irsa-binding-base';
 import { IrsaBindingOptions } from '../irsa-binding-options';
 import { buildBinding } from '../private/binding-core';
 
@@ -28,45 +28,19 @@ export interface IrsaBindingProps extends IrsaBindingOptions {
  * const reader = new eksv2_binding.IrsaBinding(this, 'LedgerReader', { cluster, namespace: 'payments' });
  * bucket.grantRead(reader);
  */
-export class IrsaBinding extends Construct implements iam.IGrantable {
-  /**
-   * The IAM OIDC identity provider that the role trusts.
-   *
-   * @default - none with `IdentityType.POD_IDENTITY`, unless one was given
-   */
-  public readonly openIdConnectProvider?: iam.IOpenIdConnectProvider;
-
-  /** The role assumed by the pods that run as the ServiceAccount. */
-  public readonly role: iam.IRole;
-
-  /** ARN of the role. */
-  public readonly roleArn: string;
-
-  /** The principal to grant permissions to: the role. */
-  public readonly grantPrincipal: iam.IPrincipal;
-
-  /** Name of the Kubernetes ServiceAccount. */
-  public readonly serviceAccountName: string;
-
-  /** Namespace of the Kubernetes ServiceAccount. */
-  public readonly serviceAccountNamespace: string;
-
-  /** The `sub` claim the role trusts: `system:serviceaccount:<namespace>:<name>`. */
-  public readonly subject: string;
-
-  /** The `aud` claim the role trusts. */
-  public readonly audience: string;
-
+export class IrsaBinding extends IrsaBindingBase {
   /**
    * The manifest that applies the ServiceAccount to the cluster: shared with other bindings of
    * the cluster unless `isolatedManifest` is set.
    */
-  public readonly manifest: eksv2.KubernetesManifest;
+  public get manifest(): eksv2.KubernetesManifest {
+    return this._parts.manifest as eksv2.KubernetesManifest;
+  }
 
   constructor(scope: Construct, id: string, props: IrsaBindingProps) {
     super(scope, id);
     const cluster = props.cluster;
-    const parts = buildBinding(this, {
+    this._parts = buildBinding(this, {
       construct: cluster,
       clusterName: cluster.clusterName,
       fargateOnly: cluster instanceof eksv2.FargateCluster,
@@ -76,21 +50,5 @@ export class IrsaBinding extends Construct implements iam.IGrantable {
       manifestFactory: (manifestScope, manifestId, manifestProps) =>
         new eksv2.KubernetesManifest(manifestScope, manifestId, { cluster, ...manifestProps }),
     }, props);
-    this.openIdConnectProvider = parts.openIdConnectProvider;
-    this.role = parts.role;
-    this.roleArn = parts.role.roleArn;
-    this.grantPrincipal = parts.role;
-    this.manifest = parts.manifest as eksv2.KubernetesManifest;
-    this.serviceAccountName = parts.serviceAccountName;
-    this.serviceAccountNamespace = parts.serviceAccountNamespace;
-    this.subject = parts.subject;
-    this.audience = parts.audience;
-  }
-
-  /**
-   * Adds a statement to the role's permissions.
-   */
-  public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
-    return this.grantPrincipal.addToPrincipalPolicy(statement);
   }
 }

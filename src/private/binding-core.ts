@@ -45,6 +45,8 @@ export interface ClusterAdapter {
 export interface BindingParts {
   readonly openIdConnectProvider?: iam.IOpenIdConnectProvider;
   readonly role: iam.Role;
+  /** The role ARN the ServiceAccounts are annotated with. */
+  readonly roleArn: string;
   readonly manifest: Construct;
   /** The manifest that creates the namespace, with `createNamespace`. */
   readonly namespaceManifest?: Construct;
@@ -121,7 +123,8 @@ export function buildBinding(binding: Construct, cluster: ClusterAdapter, props:
     role.applyRemovalPolicy(props.removalPolicy);
   }
 
-  const annotations = serviceAccountAnnotations(binding, props, { irsa, audience, roleArn: cluster.annotatedRoleArn?.(role) ?? role.roleArn });
+  const roleArn = cluster.annotatedRoleArn?.(role) ?? role.roleArn;
+  const annotations = serviceAccountAnnotations(binding, props, { irsa, audience, roleArn });
   const namespaceManifest = props.createNamespace ? createNamespace(binding, cluster, namespace) : undefined;
   const manifests = local.map(account => {
     const spec: ServiceAccountSpec = {
@@ -164,6 +167,7 @@ export function buildBinding(binding: Construct, cluster: ClusterAdapter, props:
   return {
     openIdConnectProvider,
     role,
+    roleArn,
     manifest: manifests[0],
     namespaceManifest,
     serviceAccountName: name,
