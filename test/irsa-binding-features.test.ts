@@ -174,6 +174,14 @@ describe('EKS Pod Identity', () => {
     });
     const [account] = allServiceAccounts(template);
     expect(account.metadata.annotations).toBeUndefined();
+
+    const { trustPolicy, roleArn } = deployedBinding(template, 'LedgerReader', { serviceAccount: 'payments/ledger-reader', roleArnAnnotated: false });
+    const service = (action: string, principal = 'pods.eks.amazonaws.com') =>
+      simulateAssume(trustPolicy, roleArn, { provider: principal, context: {}, action });
+    expect(service('sts:AssumeRole')).toBe('Allowed');
+    expect(service('sts:TagSession')).toBe('Allowed');
+    expect(service('sts:AssumeRole', 'ec2.amazonaws.com')).toBe('ImplicitlyDenied');
+    expect(service('sts:AssumeRoleWithWebIdentity', PROVIDER_ARN)).toBe('ImplicitlyDenied');
   });
 
   test('IRSA_AND_POD_IDENTITY trusts both on one role, so a workload can move without a gap', () => {

@@ -22,6 +22,8 @@ export interface DeployedBinding {
 export interface DeployedBindingOptions extends CfnEvalOptions {
   /** `<namespace>/<name>` of the ServiceAccount to return, for roles trusted by several. */
   readonly serviceAccount?: string;
+  /** Whether the ServiceAccount carries the role-arn annotation (not with Pod Identity alone). */
+  readonly roleArnAnnotated?: boolean;
 }
 
 export function deployedBinding(template: Template, bindingId: string, options?: DeployedBindingOptions): DeployedBinding {
@@ -31,7 +33,8 @@ export function deployedBinding(template: Template, bindingId: string, options?:
   const roleArn = evaluator.evaluate({ 'Fn::GetAtt': [roleId, 'Arn'] });
   const holders = Object.entries(template.findResources('Custom::AWSCDK-EKS-KubernetesResource')).flatMap(([manifestId, resource]) =>
     (evaluator.evaluateDocument(resource.Properties.Manifest) as any[])
-      .filter(object => object.kind === 'ServiceAccount' && object.metadata?.annotations?.['eks.amazonaws.com/role-arn'] === roleArn)
+      .filter(object => object.kind === 'ServiceAccount')
+      .filter(object => options?.roleArnAnnotated === false || object.metadata?.annotations?.['eks.amazonaws.com/role-arn'] === roleArn)
       .filter(object => !options?.serviceAccount || `${object.metadata.namespace}/${object.metadata.name}` === options.serviceAccount)
       .map(serviceAccount => ({ manifestId, serviceAccount })));
   if (holders.length !== 1) throw new Error(`expected one ServiceAccount annotated with ${roleArn}, found ${holders.length}`);
