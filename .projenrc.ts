@@ -20,7 +20,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // one dev tsconfig at the root covers src, test and examples: lint against it
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'examples', 'projenrc', '.projenrc.ts'],
+    devdirs: ['test', 'examples', 'bench', 'projenrc', '.projenrc.ts'],
     tsconfigPath: './tsconfig.dev.json',
     projectService: false,
   },
@@ -95,5 +95,15 @@ const lintCfn = project.addTask('lint:cfn', {
 });
 project.testTask.spawn(example);
 project.testTask.spawn(lintCfn);
+
+// Issue 4's benchmark against aws-eks: a separate task, not part of build or test. ts-node runs it
+// transpile-only (its type checker would hold hundreds of MB of heap during the timed synths), so
+// tsc type-checks it first.
+const bench = project.addTask('bench', {
+  description: 'Benchmark IrsaBinding against aws-eks ServiceAccount (N = 10, 100, 400) and write docs/benchmarks.md',
+  env: { TS_NODE_PROJECT: 'tsconfig.dev.json' },
+});
+bench.exec('tsc --noEmit --project tsconfig.dev.json');
+bench.exec('node --expose-gc --require ts-node/register/transpile-only bench/main.ts');
 
 project.synth();
