@@ -116,17 +116,11 @@ describe.each([
     expect(others(withBindings)).toBe(others(without));
   });
 
-  test('add at most 3 resources per binding (no more than before the refactor)', () => {
-    // a guard against regressions while the target below is not met yet
-    expect((withBindings.resources - without.resources) / BINDINGS).toBeLessThanOrEqual(3);
-  });
-
-  // Issue 4's target: at most 2 resources per binding. Today a
-  // binding is a role, an AWS::IAM::Policy and a KubernetesManifest (3), so this fails, and
-  // `test.failing` keeps the build green while saying so. Once the refactor (permissions inline on
-  // the role, grouped manifests) lands, jest reports this test as passing unexpectedly: then make
-  // it a plain `test`.
-  test.failing('add at most 2 resources per binding (issue 4 target)', () => {
-    expect((withBindings.resources - without.resources) / BINDINGS).toBeLessThanOrEqual(2);
+  test('add one role per binding and at most 8 shared manifests, nothing else', () => {
+    // issue 4's target is at most 0.35 of aws-eks ServiceAccount's ~4 resources per binding
+    const manifests = count(withBindings, t => t === KUBECTL_MANIFEST) - count(without, t => t === KUBECTL_MANIFEST);
+    expect(manifests).toBeLessThanOrEqual(8);
+    expect(withBindings.resources - without.resources).toBe(BINDINGS + manifests);
+    expect((withBindings.resources - without.resources) / BINDINGS).toBeLessThanOrEqual(0.35 * 4);
   });
 });
