@@ -7,6 +7,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   author: 'cdk-irsa maintainers',
   authorAddress: 'maintainers@cdk-irsa.dev',
   repositoryUrl: 'https://github.com/cdk-irsa/cdk-irsa.git',
+  homepage: 'https://github.com/cdk-irsa/cdk-irsa#readme',
+  bugsUrl: 'https://github.com/cdk-irsa/cdk-irsa/issues',
   license: 'Apache-2.0',
   stability: 'experimental',
   defaultReleaseBranch: 'main',
@@ -55,6 +57,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
     ignorePatterns: ['.pybuild/', 'examples/', 'cdk.out/', 'bench/', 'docs/', '.ci/', '.tmp/', 'tsconfig.dev.json'],
   },
 });
+
+// PyPI classifiers beyond those jsii-pacmak derives (Python versions, typing, license, stability)
+project.package.file.addOverride('jsii.targets.python.classifiers', [
+  'Framework :: AWS CDK',
+  'Framework :: AWS CDK :: 2',
+  'Intended Audience :: System Administrators',
+  'Topic :: System :: Systems Administration',
+]);
 
 project.tsconfigDev.addInclude('.projenrc.ts');
 project.tsconfigDev.addExclude('.tmp');
