@@ -22,7 +22,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // one dev tsconfig at the root covers src, test and examples: lint against it
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'examples', 'projenrc', '.projenrc.ts'],
+    devdirs: ['test', 'examples', 'scripts', 'projenrc', '.projenrc.ts'],
     tsconfigPath: './tsconfig.dev.json',
     projectService: false,
   },
@@ -51,10 +51,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // CI is .ci/run on our own machines; no hosted workflows
   github: false,
   depsUpgrade: false,
-  gitignore: ['.pybuild/', 'examples/cdk.out/', 'cdk.out/', '.tmp/'],
+  gitignore: ['.pybuild/', 'examples/cdk.out/', 'cdk.out/', '.tmp/', '.jsii.tabl.json'],
   npmignoreEnabled: true,
   npmIgnoreOptions: {
-    ignorePatterns: ['.pybuild/', 'examples/', 'cdk.out/', 'bench/', 'docs/', '.ci/', '.tmp/', 'tsconfig.dev.json'],
+    ignorePatterns: ['.pybuild/', 'examples/', 'cdk.out/', 'bench/', 'docs/', '.ci/', '.tmp/', 'tsconfig.dev.json',
+      'rosetta/', 'scripts/'],
   },
 });
 
@@ -72,13 +73,33 @@ project.tsconfigDev.addExclude('examples/cdk.out');
 
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 
+// Every TypeScript example (README, doc comments) must compile against the rosetta fixtures
+// (rosetta/*.ts-fixture); rosetta writes their translations to the tablet .jsii.tabl.json, from
+// which jsii-pacmak renders the Python docs and the README's Python snippets are checked.
+const rosettaExtract = project.addTask('rosetta:extract', {
+  description: 'Compile every TypeScript example (README, doc comments) strictly and translate it (.jsii.tabl.json)',
+  exec: 'jsii-rosetta extract --strict',
+});
+project.postCompileTask.spawn(rosettaExtract);
+project.addTask('readme:python', {
+  description: 'Rewrite the README\'s Python snippets from rosetta\'s translations of the TypeScript snippets above them',
+  exec: 'ts-node --project tsconfig.dev.json scripts/readme-python.ts --write',
+});
+const readmeCheck = project.addTask('readme:check', {
+  description: 'Fail if a Python snippet of the README is not rosetta\'s translation of the TypeScript snippet above it',
+  exec: 'ts-node --project tsconfig.dev.json scripts/readme-python.ts --check',
+});
+
 // Stock jsii-pacmak pip-installs pinned build tools from PyPI, which these machines cannot
 // reach: generate the Python sources only and build the wheel from the local pip index.
 const packagePython = project.tasks.tryFind('package:python');
 if (!packagePython) {
   throw new Error('projen no longer defines package:python; revisit the offline Python build');
 }
-packagePython.reset('rm -rf .pybuild/src && jsii-pacmak --target python --code-only --outdir .pybuild/src');
+// examples come from the tablet only: an example missing from it fails instead of staying TypeScript
+packagePython.reset('rm -rf .pybuild/src && jsii-pacmak --target python --code-only --rosetta-unknown-snippets fail --outdir .pybuild/src');
+// the README's own Python snippets repeat the translations right above them in the PyPI description
+packagePython.exec('ts-node --project tsconfig.dev.json scripts/readme-python.ts --dedupe .pybuild/src/python/README.md');
 packagePython.exec(
   'test -x .pybuild/venv/bin/python || (python3 -m venv .pybuild/venv && .pybuild/venv/bin/pip install --quiet "setuptools>=75.3.2" wheel build)',
   { env: { PIP_RETRIES: '0', PIP_DISABLE_PIP_VERSION_CHECK: '1' } },
@@ -105,5 +126,6 @@ const lintCfn = project.addTask('lint:cfn', {
 });
 project.testTask.spawn(example);
 project.testTask.spawn(lintCfn);
+project.testTask.spawn(readmeCheck);
 
 project.synth();
