@@ -53,6 +53,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   depsUpgrade: false,
   gitignore: ['.pybuild/', 'examples/cdk.out/', 'cdk.out/', '.tmp/', '.jsii.tabl.json'],
   npmignoreEnabled: true,
+  // the tarball holds lib/, .jsii, .jsii.tabl.json, README.md, API.md, LICENSE and package.json:
+  // verify:npm fails the build on anything else
   npmIgnoreOptions: {
     ignorePatterns: ['.pybuild/', 'examples/', 'cdk.out/', 'bench/', 'docs/', '.ci/', '.tmp/', 'tsconfig.dev.json',
       'rosetta/', 'scripts/'],
@@ -68,6 +70,9 @@ project.package.file.addOverride('jsii.targets.python.classifiers', [
 ]);
 
 project.tsconfigDev.addInclude('.projenrc.ts');
+// the consumer app imports 'cdk-irsa' from the packed tarball: it compiles in its own project (verify:consumer-ts)
+project.tsconfigDev.addExclude('test/consumer/typescript');
+project.eslint?.addIgnorePattern('test/consumer/typescript/');
 project.tsconfigDev.addExclude('.tmp');
 project.tsconfigDev.addExclude('examples/cdk.out');
 
@@ -114,6 +119,25 @@ if (!packageAll) {
 }
 project.packageTask.reset();
 project.packageTask.spawn(packageAll);
+
+// What a new user gets, checked after packaging: the npm tarball's contents and metadata, a fresh
+// TypeScript CDK app built on the tarball, the wheel installed into a fresh venv.
+const verify = project.addTask('verify', {
+  description: 'Check the packages in dist/ as their consumers get them (npm tarball, TypeScript consumer, Python wheel)',
+});
+verify.spawn(project.addTask('verify:npm', {
+  description: 'Check the npm tarball: only lib/, .jsii, the tablet, README, API.md, LICENSE; entry points and metadata',
+  exec: 'ts-node --project tsconfig.dev.json scripts/verify-npm.ts',
+}));
+verify.spawn(project.addTask('verify:consumer-ts', {
+  description: 'Install the tarball with its peers and the aws-cdk CLI into a fresh CDK app, synth it and the README quick start, assert on the templates',
+  exec: 'ts-node --project tsconfig.dev.json scripts/verify-consumer-ts.ts',
+}));
+verify.spawn(project.addTask('verify:python', {
+  description: 'Install the wheel into a fresh venv (--no-deps): metadata, dependency ranges, description, classes, byte-compilation',
+  exec: 'ts-node --project tsconfig.dev.json scripts/verify-python.ts',
+}));
+project.packageTask.spawn(verify);
 
 // The README's main job: synthesize the example app and summarize what it produced.
 const example = project.addTask('example', {
