@@ -57,7 +57,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // verify:npm fails the build on anything else
   npmIgnoreOptions: {
     ignorePatterns: ['.pybuild/', 'examples/', 'cdk.out/', 'bench/', 'docs/', '.ci/', '.tmp/', 'tsconfig.dev.json',
-      'rosetta/', 'scripts/'],
+      'rosetta/', 'scripts/', '.compatignore'],
   },
 });
 
@@ -138,6 +138,21 @@ verify.spawn(project.addTask('verify:python', {
   exec: 'ts-node --project tsconfig.dev.json scripts/verify-python.ts',
 }));
 project.packageTask.spawn(verify);
+
+// API compatibility with the previous release, in the release path: `npx projen release` bumps,
+// builds, then runs compat before anything is published (scripts/compat.ts says why it is stricter
+// than projen's stock `jsii-diff npm:cdk-irsa`).
+const compat = project.tasks.tryFind('compat');
+const release = project.tasks.tryFind('release');
+if (!compat || !release) {
+  throw new Error('projen no longer defines compat or release; revisit the API compatibility check');
+}
+compat.reset('ts-node --project tsconfig.dev.json scripts/compat.ts');
+const buildStep = release.steps.findIndex(step => step.spawn === project.buildTask.name);
+if (buildStep < 0) {
+  throw new Error('the release task no longer spawns build; revisit where compat runs');
+}
+release.insertStep(buildStep + 1, { spawn: compat.name });
 
 // The README's main job: synthesize the example app and summarize what it produced.
 const example = project.addTask('example', {
