@@ -7,6 +7,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   author: 'cdk-irsa maintainers',
   authorAddress: 'maintainers@cdk-irsa.dev',
   repositoryUrl: 'https://github.com/cdk-irsa/cdk-irsa.git',
+  homepage: 'https://github.com/cdk-irsa/cdk-irsa#readme',
+  bugsUrl: 'https://github.com/cdk-irsa/cdk-irsa/issues',
   license: 'Apache-2.0',
   stability: 'experimental',
   defaultReleaseBranch: 'main',
@@ -20,7 +22,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // one dev tsconfig at the root covers src, test and examples: lint against it
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'examples', 'bench', 'projenrc', '.projenrc.ts'],
+    devdirs: ['test', 'examples', 'bench', 'scripts', 'projenrc', '.projenrc.ts'],
     tsconfigPath: './tsconfig.dev.json',
     projectService: false,
   },
@@ -49,18 +51,49 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // CI is .ci/run on our own machines; no hosted workflows
   github: false,
   depsUpgrade: false,
-  gitignore: ['.pybuild/', 'examples/cdk.out/', 'cdk.out/', '.tmp/'],
+  gitignore: ['.pybuild/', 'examples/cdk.out/', 'cdk.out/', '.tmp/', '.jsii.tabl.json'],
   npmignoreEnabled: true,
+  // the tarball holds lib/, .jsii, .jsii.tabl.json, README.md, API.md, LICENSE and package.json:
+  // verify:npm fails the build on anything else
   npmIgnoreOptions: {
-    ignorePatterns: ['.pybuild/', 'examples/', 'cdk.out/', 'bench/', 'docs/', '.ci/', '.tmp/', 'tsconfig.dev.json'],
+    ignorePatterns: ['.pybuild/', 'examples/', 'cdk.out/', 'bench/', 'docs/', '.ci/', '.tmp/', 'tsconfig.dev.json',
+      'rosetta/', 'scripts/', '.compatignore'],
   },
 });
 
+// PyPI classifiers beyond those jsii-pacmak derives (Python versions, typing, license, stability)
+project.package.file.addOverride('jsii.targets.python.classifiers', [
+  'Framework :: AWS CDK',
+  'Framework :: AWS CDK :: 2',
+  'Intended Audience :: System Administrators',
+  'Topic :: System :: Systems Administration',
+]);
+
 project.tsconfigDev.addInclude('.projenrc.ts');
+// the consumer app imports 'cdk-irsa' from the packed tarball: it compiles in its own project (verify:consumer-ts)
+project.tsconfigDev.addExclude('test/consumer/typescript');
+project.eslint?.addIgnorePattern('test/consumer/typescript/');
 project.tsconfigDev.addExclude('.tmp');
 project.tsconfigDev.addExclude('examples/cdk.out');
 
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
+
+// Every TypeScript example (README, doc comments) must compile against the rosetta fixtures
+// (rosetta/*.ts-fixture); rosetta writes their translations to the tablet .jsii.tabl.json, from
+// which jsii-pacmak renders the Python docs and the README's Python snippets are checked.
+const rosettaExtract = project.addTask('rosetta:extract', {
+  description: 'Compile every TypeScript example (README, doc comments) strictly and translate it (.jsii.tabl.json)',
+  exec: 'jsii-rosetta extract --strict',
+});
+project.postCompileTask.spawn(rosettaExtract);
+project.addTask('readme:python', {
+  description: 'Rewrite the README\'s Python snippets from rosetta\'s translations of the TypeScript snippets above them',
+  exec: 'ts-node --project tsconfig.dev.json scripts/readme-python.ts --write',
+});
+const readmeCheck = project.addTask('readme:check', {
+  description: 'Fail if a Python snippet of the README is not rosetta\'s translation of the TypeScript snippet above it',
+  exec: 'ts-node --project tsconfig.dev.json scripts/readme-python.ts --check',
+});
 
 // Stock jsii-pacmak pip-installs pinned build tools from PyPI, which these machines cannot
 // reach: generate the Python sources only and build the wheel from the local pip index.
@@ -68,7 +101,10 @@ const packagePython = project.tasks.tryFind('package:python');
 if (!packagePython) {
   throw new Error('projen no longer defines package:python; revisit the offline Python build');
 }
-packagePython.reset('rm -rf .pybuild/src && jsii-pacmak --target python --code-only --outdir .pybuild/src');
+// examples come from the tablet only: an example missing from it fails instead of staying TypeScript
+packagePython.reset('rm -rf .pybuild/src && jsii-pacmak --target python --code-only --rosetta-unknown-snippets fail --outdir .pybuild/src');
+// the README's own Python snippets repeat the translations right above them in the PyPI description
+packagePython.exec('ts-node --project tsconfig.dev.json scripts/readme-python.ts --dedupe .pybuild/src/python/README.md');
 packagePython.exec(
   'test -x .pybuild/venv/bin/python || (python3 -m venv .pybuild/venv && .pybuild/venv/bin/pip install --quiet "setuptools>=75.3.2" wheel build)',
   { env: { PIP_RETRIES: '0', PIP_DISABLE_PIP_VERSION_CHECK: '1' } },
@@ -84,6 +120,40 @@ if (!packageAll) {
 project.packageTask.reset();
 project.packageTask.spawn(packageAll);
 
+// What a new user gets, checked after packaging: the npm tarball's contents and metadata, a fresh
+// TypeScript CDK app built on the tarball, the wheel installed into a fresh venv.
+const verify = project.addTask('verify', {
+  description: 'Check the packages in dist/ as their consumers get them (npm tarball, TypeScript consumer, Python wheel)',
+});
+verify.spawn(project.addTask('verify:npm', {
+  description: 'Check the npm tarball: only lib/, .jsii, the tablet, README, API.md, LICENSE; entry points and metadata',
+  exec: 'ts-node --project tsconfig.dev.json scripts/verify-npm.ts',
+}));
+verify.spawn(project.addTask('verify:consumer-ts', {
+  description: 'Install the tarball with its peers and the aws-cdk CLI into a fresh CDK app, synth it and the README quick start, assert on the templates',
+  exec: 'ts-node --project tsconfig.dev.json scripts/verify-consumer-ts.ts',
+}));
+verify.spawn(project.addTask('verify:python', {
+  description: 'Install the wheel into a fresh venv (--no-deps): metadata, dependency ranges, description, classes, byte-compilation',
+  exec: 'ts-node --project tsconfig.dev.json scripts/verify-python.ts',
+}));
+project.packageTask.spawn(verify);
+
+// API compatibility with the previous release, in the release path: `npx projen release` bumps,
+// builds, then runs compat before anything is published (scripts/compat.ts says why it is stricter
+// than projen's stock `jsii-diff npm:cdk-irsa`).
+const compat = project.tasks.tryFind('compat');
+const release = project.tasks.tryFind('release');
+if (!compat || !release) {
+  throw new Error('projen no longer defines compat or release; revisit the API compatibility check');
+}
+compat.reset('ts-node --project tsconfig.dev.json scripts/compat.ts');
+const buildStep = release.steps.findIndex(step => step.spawn === project.buildTask.name);
+if (buildStep < 0) {
+  throw new Error('the release task no longer spawns build; revisit where compat runs');
+}
+release.insertStep(buildStep + 1, { spawn: compat.name });
+
 // The README's main job: synthesize the example app and summarize what it produced.
 const example = project.addTask('example', {
   description: 'Synthesize the example app into examples/cdk.out and print a summary of its bindings',
@@ -95,6 +165,7 @@ const lintCfn = project.addTask('lint:cfn', {
 });
 project.testTask.spawn(example);
 project.testTask.spawn(lintCfn);
+project.testTask.spawn(readmeCheck);
 
 // Issue 4's benchmark against aws-eks: a separate task, not part of build or test. ts-node runs it
 // transpile-only (its type checker would hold hundreds of MB of heap during the timed synths), so

@@ -25,7 +25,7 @@ export interface IrsaBindingProps extends IrsaBindingOptions {
  * declare const cluster: eksv2.Cluster;
  * declare const bucket: s3.Bucket;
  *
- * const reader = new eksv2_binding.IrsaBinding(this, 'LedgerReader', { cluster, namespace: 'payments' });
+ * const reader = new irsa.IrsaBinding(this, 'LedgerReader', { cluster, namespace: 'payments' });
  * bucket.grantRead(reader);
  */
 export class IrsaBinding extends IrsaBindingBase {
