@@ -81,6 +81,18 @@ export interface IrsaBindingOptions {
   readonly maxSessionDuration?: Duration;
 
   /**
+   * The length quota of the role's trust policy in the target account, in characters without
+   * whitespace, as IAM counts them.
+   *
+   * Synthesis fails when the trust policy is longer, instead of the deployment failing with
+   * `LimitExceeded: Cannot exceed quota for ACLSizePerRole`. IAM's default quota is 2,048; set this
+   * prop only after raising the quota "Role trust policy length" (L-C07B4B0D), at most to 4,096.
+   *
+   * @default 2048
+   */
+  readonly trustPolicySizeQuota?: number;
+
+  /**
    * Labels of the ServiceAccount.
    *
    * @default - none

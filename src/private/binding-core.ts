@@ -4,7 +4,10 @@ import { addServiceAccount, ManifestFactory } from './manifests';
 import { serviceAccountNameFromId } from './names';
 import { BindingRole } from './role';
 import { ROLE_ARN_ANNOTATION } from './service-account-manifest';
-import { IrsaValidationError, show, validateAudience, validateNamespace, validateServiceAccountName } from './validation';
+import {
+  addTrustPolicySizeValidation, registerServiceAccount, validateAnnotations, validateAudience, validateLabels,
+  validateMaxSessionDuration, validateNamespace, validateRoleName, validateServiceAccountName, validateTrustPolicySizeQuota,
+} from './validation';
 import { IrsaBindingOptions } from '../irsa-binding-options';
 
 /** The audience that the pod-identity-webhook requests and STS expects. */
@@ -42,10 +45,12 @@ export function buildBinding(binding: Construct, props: BindingCoreProps): Bindi
   validateNamespace(binding, serviceAccountNamespace);
   validateServiceAccountName(binding, serviceAccountName);
   validateAudience(binding, audience);
-  if (ROLE_ARN_ANNOTATION in annotations) {
-    throw new IrsaValidationError(binding,
-      `invalid annotations: ${show(ROLE_ARN_ANNOTATION)} is set by the binding to its role; remove it from annotations or pass the role's permissions to the binding instead`);
-  }
+  validateAnnotations(binding, annotations, ROLE_ARN_ANNOTATION);
+  validateLabels(binding, props.labels);
+  validateRoleName(binding, props.roleName);
+  validateMaxSessionDuration(binding, props.maxSessionDuration);
+  validateTrustPolicySizeQuota(binding, props.trustPolicySizeQuota);
+  registerServiceAccount(binding, props.cluster, serviceAccountNamespace, serviceAccountName);
 
   const subject = `system:serviceaccount:${serviceAccountNamespace}:${serviceAccountName}`;
   const openIdConnectProvider = props.openIdConnectProvider ?? props.clusterProvider();
@@ -65,6 +70,7 @@ export function buildBinding(binding: Construct, props: BindingCoreProps): Bindi
   if (props.removalPolicy !== undefined) {
     role.applyRemovalPolicy(props.removalPolicy);
   }
+  addTrustPolicySizeValidation(binding, { role, providers: [openIdConnectProvider], quota: props.trustPolicySizeQuota });
 
   const manifest = addServiceAccount(binding, {
     cluster: props.cluster,
