@@ -1,0 +1,45 @@
+/**
+ * Structural rules for a binding's trust policy, as IAM receives it (intrinsics evaluated): every
+ * Allow statement lets exactly one OIDC provider call sts:AssumeRoleWithWebIdentity, and pins both
+ * `<issuer>:sub` and `<issuer>:aud` of that provider's issuer with a plain `StringEquals` (not
+ * `...IfExists`, not `ForAllValues:`, which pass when the key is missing) to literal values.
+ * Returns what breaks the rules, one line per problem; an empty list means none.
+ */
+export function trustPolicyProblems(trustPolicy: any): string[] {
+  const statements: any[] = [trustPolicy?.Statement ?? []].flat();
+  if (statements.length === 0) return ['no statement'];
+  const problems: string[] = [];
+  statements.forEach((statement, index) => {
+    const at = `statement ${index}`;
+    if (statement.Effect !== 'Allow') return;
+    if (statement.NotPrincipal !== undefined || statement.NotAction !== undefined) problems.push(`${at}: uses NotPrincipal or NotAction`);
+    const federated = [statement.Principal?.Federated].flat();
+    const otherPrincipals = Object.keys(statement.Principal ?? {}).filter(k => k !== 'Federated');
+    if (federated.length !== 1 || typeof federated[0] !== 'string' || otherPrincipals.length > 0) {
+      problems.push(`${at}: principal is not exactly one federated provider: ${JSON.stringify(statement.Principal)}`);
+      return;
+    }
+    const actions = [statement.Action].flat();
+    if (actions.length !== 1 || actions[0] !== 'sts:AssumeRoleWithWebIdentity') {
+      problems.push(`${at}: actions are ${JSON.stringify(statement.Action)}, not only sts:AssumeRoleWithWebIdentity`);
+    }
+    const issuer = federated[0].split(':oidc-provider/')[1];
+    if (!issuer) {
+      problems.push(`${at}: principal ${federated[0]} is not an OIDC provider ARN`);
+      return;
+    }
+    const equals = statement.Condition?.StringEquals ?? {};
+    for (const claim of ['sub', 'aud']) {
+      const values = [equals[`${issuer}:${claim}`]].flat();
+      if (values.length === 0 || values.some(v => typeof v !== 'string' || v.length === 0 || /[*?$]/.test(v))) {
+        problems.push(`${at}: ${issuer}:${claim} is not pinned by StringEquals to literal values: ${JSON.stringify(statement.Condition)}`);
+      }
+    }
+    const subjects = [equals[`${issuer}:sub`]].flat();
+    if (subjects.some(s => typeof s === 'string' && !/^system:serviceaccount:[a-z0-9]([-a-z0-9]*[a-z0-9])?:[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(s))) {
+      problems.push(`${at}: sub ${JSON.stringify(subjects)} is not system:serviceaccount:<namespace>:<name>`);
+    }
+  });
+  if (!statements.some(s => s.Effect === 'Allow')) problems.push('no Allow statement');
+  return problems;
+}
