@@ -3,9 +3,10 @@
  * Allow statement lets exactly one OIDC provider call sts:AssumeRoleWithWebIdentity, and pins both
  * `<issuer>:sub` and `<issuer>:aud` of that provider's issuer with a plain `StringEquals` (not
  * `...IfExists`, not `ForAllValues:`, which pass when the key is missing) to literal values.
+ * With `subjectFormat` (the default), each `sub` must also be `system:serviceaccount:<namespace>:<name>`.
  * Returns what breaks the rules, one line per problem; an empty list means none.
  */
-export function trustPolicyProblems(trustPolicy: any): string[] {
+export function trustPolicyProblems(trustPolicy: any, options: { subjectFormat?: boolean } = {}): string[] {
   const statements: any[] = [trustPolicy?.Statement ?? []].flat();
   if (statements.length === 0) return ['no statement'];
   const problems: string[] = [];
@@ -36,7 +37,7 @@ export function trustPolicyProblems(trustPolicy: any): string[] {
       }
     }
     const subjects = [equals[`${issuer}:sub`]].flat();
-    if (subjects.some(s => typeof s === 'string' && !/^system:serviceaccount:[a-z0-9]([-a-z0-9]*[a-z0-9])?:[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(s))) {
+    if ((options.subjectFormat ?? true) && subjects.some(s => typeof s === 'string' && !/^system:serviceaccount:[a-z0-9]([-a-z0-9]*[a-z0-9])?:[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(s))) {
       problems.push(`${at}: sub ${JSON.stringify(subjects)} is not system:serviceaccount:<namespace>:<name>`);
     }
   });
