@@ -36,6 +36,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@cloud-copilot/iam-simulate@^0.1.173',
     '@cloud-copilot/iam-policy@^0.1.109',
     'yaml@^2',
+    // Kubernetes OpenAPI schema validation of the ServiceAccount manifests (ESM only: tests run it
+    // in a child process, see test/support/kubernetes-schema.ts)
+    'kubernetes-models@^5.1.0',
   ],
 
   // snapshots are written on purpose (npx projen test -u), never as a side effect of a run
