@@ -39,6 +39,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Kubernetes OpenAPI schema validation of the ServiceAccount manifests (ESM only: tests run it
     // in a child process, see test/support/kubernetes-schema.ts)
     'kubernetes-models@^5.1.0',
+    // AwsSolutions checks over the example app, in tests only
+    'cdk-nag@^3.0.2',
   ],
 
   // snapshots are written on purpose (npx projen test -u), never as a side effect of a run
