@@ -1,4 +1,4 @@
-import { App, Duration, Fn, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { App, Duration, Fn, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IrsaBinding, IrsaBindingOptions } from '../src';
@@ -82,6 +82,8 @@ describe('invalid input fails at synth time with the prop, the value, the rule a
       annotations: { a: 'x'.repeat(KIB_256 / 2), b: 'x'.repeat(KIB_256 / 2 - ROLE_ARN_RESERVE - 2 + 1) },
     }, new RegExp(`invalid annotations: keys and values take ${KIB_256 + 1} bytes`)],
     ['annotation values are counted in UTF-8 bytes', { annotations: { note: 'é'.repeat(KIB_256 / 2) } }, /invalid annotations: keys and values take \d+ bytes/],
+    // removalPolicy
+    ['the removal policy is SNAPSHOT, which roles and manifests do not support', { removalPolicy: RemovalPolicy.SNAPSHOT }, /invalid removalPolicy "snapshot": .*use RemovalPolicy\.DESTROY, RETAIN or RETAIN_ON_UPDATE_OR_DELETE$/],
     // trustPolicySizeQuota
     ['the trust policy size quota is under the default', { trustPolicySizeQuota: 1024 }, /invalid trustPolicySizeQuota 1024: .*pass a whole number from 2048 to 4096/],
     ['the trust policy size quota is over the maximum', { trustPolicySizeQuota: 4097 }, /invalid trustPolicySizeQuota 4097: /],

@@ -6,7 +6,7 @@ import { BindingRole } from './role';
 import { ROLE_ARN_ANNOTATION } from './service-account-manifest';
 import {
   addTrustPolicySizeValidation, registerServiceAccount, validateAnnotations, validateAudience, validateLabels,
-  validateMaxSessionDuration, validateNamespace, validateRoleName, validateServiceAccountName, validateTrustPolicySizeQuota,
+  validateMaxSessionDuration, validateNamespace, validateRemovalPolicy, validateRoleName, validateServiceAccountName, validateTrustPolicySizeQuota,
 } from './validation';
 import { IrsaBindingOptions } from '../irsa-binding-options';
 
@@ -50,6 +50,7 @@ export function buildBinding(binding: Construct, props: BindingCoreProps): Bindi
   validateRoleName(binding, props.roleName);
   validateMaxSessionDuration(binding, props.maxSessionDuration);
   validateTrustPolicySizeQuota(binding, props.trustPolicySizeQuota);
+  validateRemovalPolicy(binding, props.removalPolicy);
   registerServiceAccount(binding, props.cluster, serviceAccountNamespace, serviceAccountName);
 
   const subject = `system:serviceaccount:${serviceAccountNamespace}:${serviceAccountName}`;

@@ -1,4 +1,4 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { DEFAULT_TRUST_POLICY_SIZE_QUOTA, MAX_TRUST_POLICY_SIZE_QUOTA, measureTrustPolicy } from './trust-policy-size';
@@ -84,6 +84,13 @@ export function validateMaxSessionDuration(scope: IConstruct, duration: Duration
   if (millis < 3600 * 1000 || millis > 43200 * 1000 || millis % 1000 !== 0) {
     throw new IrsaValidationError(scope,
       `invalid maxSessionDuration ${show(duration.toString())} (${millis / 1000} seconds): a role's maximum session duration must be a whole number of seconds from 3600 (1 hour) to 43200 (12 hours); use e.g. Duration.hours(1) to Duration.hours(12)`);
+  }
+}
+
+export function validateRemovalPolicy(scope: IConstruct, removalPolicy: RemovalPolicy | undefined): void {
+  if (removalPolicy === RemovalPolicy.SNAPSHOT) {
+    throw new IrsaValidationError(scope,
+      `invalid removalPolicy ${show(removalPolicy)}: neither an IAM role nor a Kubernetes manifest can be snapshotted, and CloudFormation rejects the template; use RemovalPolicy.DESTROY, RETAIN or RETAIN_ON_UPDATE_OR_DELETE`);
   }
 }
 
