@@ -135,7 +135,8 @@ export interface IrsaBindingOptions {
    *
    * When false, the manifest is created with `kubectl create`, which fails if the ServiceAccount
    * exists, so that an account owned by someone else is not taken over silently. A ServiceAccount
-   * added to a shared manifest that already exists is applied with `kubectl apply`.
+   * added to a shared manifest that already exists is applied with `kubectl apply`. An adopted
+   * ServiceAccount is deleted with the binding unless `removalPolicy` retains it.
    *
    * @default false
    */
@@ -143,6 +144,8 @@ export interface IrsaBindingOptions {
 
   /**
    * What happens to the role and the ServiceAccount when they leave the stack.
+   *
+   * `RemovalPolicy.SNAPSHOT` is rejected: neither a role nor a manifest can be snapshotted.
    *
    * @default RemovalPolicy.DESTROY
    */
