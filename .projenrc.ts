@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, TaskShell } from 'projen';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-irsa',
@@ -38,10 +38,25 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@cloud-copilot/iam-simulate@^0.1.173',
     '@cloud-copilot/iam-policy@^0.1.109',
     'yaml@^2',
+    // Kubernetes OpenAPI schema validation of the ServiceAccount manifests (ESM only: tests run it
+    // in a child process, see test/support/kubernetes-schema.ts)
+    'kubernetes-models@^5.1.0',
+    // AwsSolutions checks over the example app, in tests only
+    'cdk-nag@^3.0.2',
   ],
 
   // snapshots are written on purpose (npx projen test -u), never as a side effect of a run
-  jestOptions: { updateSnapshot: javascript.UpdateSnapshot.NEVER },
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      // writes every template the tests synthesize to .tmp/cfn-templates/ for lint:cfn, and checks
+      // every binding's trust policy on the way
+      setupFilesAfterEnv: ['<rootDir>/test/support/record-templates.ts'],
+      // jest's default (cores - 1) is one worker on the 2-core CI machines; test files spend most
+      // of their time loading aws-cdk-lib and synthesizing, and two workers cut jest's time by a third
+      maxWorkers: '100%',
+    },
+  },
 
   publishToPypi: {
     distName: 'cdk-irsa',
@@ -159,10 +174,22 @@ const example = project.addTask('example', {
   description: 'Synthesize the example app into examples/cdk.out and print a summary of its bindings',
   exec: 'ts-node --project tsconfig.dev.json examples/main.ts',
 });
+// The example's templates and every distinct template the tests synthesized (written by
+// test/support/record-templates.ts, one file per content hash). Two cfn-lint processes share the
+// files: cfn-lint is single-threaded, and CI has 2 cores.
 const lintCfn = project.addTask('lint:cfn', {
-  description: 'cfn-lint every synthesized template (errors fail, warnings are printed)',
-  exec: 'cfn-lint --non-zero-exit-code error --format parseable -- examples/cdk.out/*.template.json',
+  description: 'cfn-lint every template the example and the tests synthesized (errors fail, warnings are printed)',
+  shell: TaskShell.bash(),
+  exec: [
+    'shopt -s nullglob',
+    'example=(examples/cdk.out/*.template.json) tests=(.tmp/cfn-templates/*.template.json)',
+    'if (( ${#example[@]} == 0 || ${#tests[@]} == 0 )); then echo "lint:cfn: no templates: run the example and jest first" >&2; exit 1; fi',
+    'echo "cfn-lint: ${#example[@]} example and ${#tests[@]} distinct test templates"',
+    'printf "%s\\0" "${example[@]}" "${tests[@]}" | xargs -0 -P 2 -n 25 cfn-lint --non-zero-exit-code error --format parseable --',
+  ].join('; '),
 });
+// stale templates of earlier runs would be linted too
+project.testTask.prependExec('rm -rf .tmp/cfn-templates');
 project.testTask.spawn(example);
 project.testTask.spawn(lintCfn);
 project.testTask.spawn(readmeCheck);

@@ -81,6 +81,18 @@ export interface IrsaBindingOptions {
   readonly maxSessionDuration?: Duration;
 
   /**
+   * The length quota of the role's trust policy in the target account, in characters without
+   * whitespace, as IAM counts them.
+   *
+   * Synthesis fails when the trust policy is longer, instead of the deployment failing with
+   * `LimitExceeded: Cannot exceed quota for ACLSizePerRole`. IAM's default quota is 2,048; set this
+   * prop only after raising the quota "Role trust policy length" (L-C07B4B0D), at most to 4,096.
+   *
+   * @default 2048
+   */
+  readonly trustPolicySizeQuota?: number;
+
+  /**
    * Labels of the ServiceAccount.
    *
    * @default - none
@@ -195,7 +207,8 @@ export interface IrsaBindingOptions {
    *
    * When false, the manifest is created with `kubectl create`, which fails if the ServiceAccount
    * exists, so that an account owned by someone else is not taken over silently. A ServiceAccount
-   * added to a shared manifest that already exists is applied with `kubectl apply`.
+   * added to a shared manifest that already exists is applied with `kubectl apply`. An adopted
+   * ServiceAccount is deleted with the binding unless `removalPolicy` retains it.
    *
    * @default false
    */
@@ -203,6 +216,8 @@ export interface IrsaBindingOptions {
 
   /**
    * What happens to the role and the ServiceAccount when they leave the stack.
+   *
+   * `RemovalPolicy.SNAPSHOT` is rejected: neither a role nor a manifest can be snapshotted.
    *
    * @default RemovalPolicy.DESTROY
    */

@@ -91,6 +91,29 @@ describe('several subjects per role', () => {
     for (const account of accounts) expect(account.metadata.annotations['eks.amazonaws.com/role-arn']).toBe(roleArn);
   });
 
+  test('fails at synth when the subjects outgrow the trust policy quota, saying how many fit', () => {
+    const stack = newStack();
+    new IrsaBinding(stack, 'LedgerReader', {
+      cluster: importedCluster(stack),
+      additionalServiceAccounts: Array.from({ length: 60 }, (_, i) => ({ namespace: 'tenants', name: `tenant-${i}` })),
+    });
+
+    const error = (() => { try { Template.fromStack(stack); return ''; } catch (e: any) { return String(e.message); } })();
+    expect(error).toMatch(/invalid trust policy of Stack\/LedgerReader\/Role: it is \d+ characters without whitespace.*over the quota of 2048/);
+    const [, fit, total] = /about (\d+) of its (\d+) trusted subjects fit/.exec(error)!.map(Number);
+    expect(total).toBe(61);
+    // each subject is about 40 characters: the document has room for roughly 40 of them
+    expect(fit).toBeGreaterThan(30);
+    expect(fit).toBeLessThan(50);
+
+    const fitting = newStack();
+    new IrsaBinding(fitting, 'LedgerReader', {
+      cluster: importedCluster(fitting),
+      additionalServiceAccounts: Array.from({ length: fit - 1 }, (_, i) => ({ namespace: 'tenants', name: `tenant-${i}` })),
+    });
+    expect(() => Template.fromStack(fitting)).not.toThrow();
+  });
+
   test('fails when an additional service account name is invalid', () => {
     const stack = newStack();
     expect(() => new IrsaBinding(stack, 'LedgerReader', {

@@ -9,7 +9,8 @@ import {
   AUDIENCE_ANNOTATION, ROLE_ARN_ANNOTATION, ServiceAccountSpec, STS_REGIONAL_ENDPOINTS_ANNOTATION, TOKEN_EXPIRATION_ANNOTATION,
 } from './service-account-manifest';
 import {
-  IrsaValidationError, show, validateAudience, validateNamespace, validateServiceAccountName,
+  addTrustPolicySizeValidation, IrsaValidationError, registerServiceAccount, show, validateAnnotations, validateAudience, validateLabels,
+  validateMaxSessionDuration, validateNamespace, validateRemovalPolicy, validateRoleName, validateServiceAccountName, validateTrustPolicySizeQuota,
 } from './validation';
 import { IdentityType, IrsaBindingOptions } from '../irsa-binding-options';
 
@@ -70,6 +71,12 @@ export function buildBinding(binding: Construct, cluster: ClusterAdapter, props:
   validateNamespace(binding, namespace);
   validateServiceAccountName(binding, name);
   validateAudience(binding, audience);
+  validateAnnotations(binding, props.annotations, ROLE_ARN_ANNOTATION);
+  validateLabels(binding, props.labels);
+  validateRoleName(binding, props.roleName);
+  validateMaxSessionDuration(binding, props.maxSessionDuration);
+  validateTrustPolicySizeQuota(binding, props.trustPolicySizeQuota);
+  validateRemovalPolicy(binding, props.removalPolicy);
 
   if (podIdentity && cluster.fargateOnly) {
     throw new IrsaValidationError(binding,
@@ -90,6 +97,7 @@ export function buildBinding(binding: Construct, cluster: ClusterAdapter, props:
   const openIdConnectProvider = irsa ? props.openIdConnectProvider ?? cluster.openIdConnectProvider() : props.openIdConnectProvider;
   const subjectOf = (ns: string, sa: string) => `system:serviceaccount:${ns}:${sa}`;
   const local = [{ namespace, name }, ...additional.filter(a => !a.openIdConnectProvider || a.openIdConnectProvider === openIdConnectProvider)];
+  for (const account of local) registerServiceAccount(binding, cluster.construct, account.namespace, account.name);
 
   const oidc: OidcTrust[] = [];
   if (irsa && openIdConnectProvider) {
@@ -122,6 +130,12 @@ export function buildBinding(binding: Construct, cluster: ClusterAdapter, props:
   if (props.removalPolicy !== undefined) {
     role.applyRemovalPolicy(props.removalPolicy);
   }
+  addTrustPolicySizeValidation(binding, {
+    role,
+    providers: oidc.map(trust => trust.provider),
+    quota: props.trustPolicySizeQuota,
+    subjects: oidc.flatMap(trust => [...trust.subjects, ...trust.subjectPatterns]),
+  });
 
   const roleArn = cluster.annotatedRoleArn?.(role) ?? role.roleArn;
   const annotations = serviceAccountAnnotations(binding, props, { irsa, audience, roleArn });
