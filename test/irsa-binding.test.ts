@@ -265,6 +265,16 @@ describe('shared manifests', () => {
     for (const [account, manifestId] of after) expect(before.get(account)).toBe(manifestId);
   });
 
+  test('are the same for an explicit RemovalPolicy.DESTROY and the default', () => {
+    const stack = newStack();
+    const cluster = importedCluster(stack);
+    // the manifests' parent is the set of shared manifests for one combination of settings
+    const first = new IrsaBinding(stack, 'Explicit', { cluster, serviceAccountName: 'workload0', removalPolicy: RemovalPolicy.DESTROY });
+    const second = new IrsaBinding(stack, 'Default', { cluster, serviceAccountName: 'workload0', namespace: 'other' });
+
+    expect(first.manifest.node.scope).toBe(second.manifest.node.scope);
+  });
+
   test('are separate per overwrite setting', () => {
     const stack = newStack();
     const cluster = importedCluster(stack);

@@ -44,7 +44,10 @@ export function addServiceAccount(binding: Construct, options: AddServiceAccount
   if (!options.shared) {
     return options.factory(binding, 'ServiceAccount', { ...props, manifest: renderServiceAccounts([options.spec]) });
   }
-  return SharedServiceAccounts.of(binding, options).add(binding, options.spec);
+  // DESTROY is what a manifest does when no policy is given: the same manifest, so that stating
+  // the default never moves a ServiceAccount to another manifest
+  const removalPolicy = options.removalPolicy === RemovalPolicy.DESTROY ? undefined : options.removalPolicy;
+  return SharedServiceAccounts.of(binding, { ...options, removalPolicy }).add(binding, options.spec);
 }
 
 /**
