@@ -139,9 +139,10 @@ describe('overwriteServiceAccount', () => {
       manifestOf({}),
       manifestOf({ overwriteServiceAccount: true }),
       manifestOf({ removalPolicy: RemovalPolicy.RETAIN }),
-      manifestOf({ removalPolicy: RemovalPolicy.DESTROY }),
     ];
     expect(new Set(ids).size).toBe(ids.length);
+    // stating the default changes nothing
+    expect(manifestOf({ removalPolicy: RemovalPolicy.DESTROY })).toBe(ids[0]);
   });
 
   test('an isolated manifest carries its own settings', () => {
