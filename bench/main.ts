@@ -7,7 +7,7 @@
  * constructs put into it.
  *
  * Environment (for quick trial runs; the committed docs come from the defaults):
- *   BENCH_ROUNDS=7  BENCH_SIZES=10,100,200,400  BENCH_LARGEST_ROUNDS=3 (rounds that include the largest N)
+ *   BENCH_ROUNDS=7  BENCH_SIZES=10,100,200,400  BENCH_LARGEST_ROUNDS=5 (rounds that include the largest N)
  *   BENCH_NEW_CLUSTER_N=100 (0 skips the cross-check)  BENCH_NEW_CLUSTER_ROUNDS=3  BENCH_OUT=docs
  */
 import { execSync } from 'child_process';
@@ -32,7 +32,7 @@ const SIZES = (process.env.BENCH_SIZES ?? '10,100,200,400').split(',').map(Numbe
 if (SIZES.some(n => !Number.isInteger(n) || n <= 0)) throw new Error(`BENCH_SIZES must list positive integers, got ${process.env.BENCH_SIZES}`);
 SIZES.sort((a, b) => a - b);
 /** The largest N is measured in the first rounds only: it costs more than all other sizes together. */
-const LARGEST_ROUNDS = Math.max(1, Math.min(ROUNDS, intEnv('BENCH_LARGEST_ROUNDS', 3)));
+const LARGEST_ROUNDS = Math.max(1, Math.min(ROUNDS, intEnv('BENCH_LARGEST_ROUNDS', 5)));
 const NEW_CLUSTER_N = intEnv('BENCH_NEW_CLUSTER_N', 100);
 const NEW_CLUSTER_ROUNDS = Math.max(1, intEnv('BENCH_NEW_CLUSTER_ROUNDS', 3));
 const OUT = path.resolve(process.env.BENCH_OUT ?? 'docs');

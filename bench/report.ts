@@ -182,7 +182,7 @@ export function renderMarkdown(report: Report): string {
     + `Then ${config.rounds} rounds; each round synthesizes the stack without bindings, then for N = ${sizes.join(', ')} every variant `
     + '(interleaved; the order of the variants rotates by one each round, so that none always runs first). '
     + (config.largestRounds < config.rounds
-      ? `N=${largestN}, which takes longer than all other sizes together, is in the first ${config.largestRounds} rounds only. `
+      ? `N=${largestN}, the costliest size, is in the first ${config.largestRounds} rounds only. `
       : '')
     + `Each run uses a fresh \`App\` and a fresh, empty output directory${config.gc ? '; garbage is collected before each run (`--expose-gc`), outside the timing' : ''}. `
     + 'The code runs under ts-node in transpile-only mode (`tsc` type-checks it first), so no TypeScript compiler sits in the heap. '
