@@ -106,7 +106,7 @@ export function renderChartSvg(report: Report): string {
       series: series(r => ({ y: Math.round(r.time.median), low: r.time.min, high: r.time.max })),
     },
   ];
-  return renderChart(panels, `cdk-irsa IrsaBinding (shared and isolated manifests) vs aws-eks ServiceAccount, imported cluster, `
+  return renderChart(panels, 'cdk-irsa IrsaBinding (shared and isolated manifests) vs aws-eks ServiceAccount, imported cluster, '
     + `${report.config.rounds} rounds (${report.config.largestRounds} at N=${report.config.sizes[report.config.sizes.length - 1]}), `
     + `${report.date.slice(0, 10)}, node ${report.machine.node}, aws-cdk-lib ${report.machine.awsCdkLib}, nproc ${report.machine.nproc}`);
 }
