@@ -198,7 +198,7 @@ project.testTask.spawn(readmeCheck);
 // transpile-only (its type checker would hold hundreds of MB of heap during the timed synths), so
 // tsc type-checks it first.
 const bench = project.addTask('bench', {
-  description: 'Benchmark IrsaBinding against aws-eks ServiceAccount (N = 10, 100, 400) and write docs/benchmarks.md',
+  description: 'Benchmark IrsaBinding (shared and isolated manifests) against aws-eks ServiceAccount (N = 10, 100, 200, 400) and write docs/benchmarks.md',
   env: { TS_NODE_PROJECT: 'tsconfig.dev.json' },
 });
 bench.exec('tsc --noEmit --project tsconfig.dev.json');

@@ -107,17 +107,29 @@ export function growthExponent(base: Row, small: Row, large: Row): number {
 /** The result of looking for the largest number of bindings whose stack CloudFormation accepts. */
 export interface Capacity {
   readonly library: Library;
-  /** floor((500 - resources(0)) / resources per binding at the largest N). */
+  /**
+   * Where the resource limit alone would stop, extrapolated from the two largest measured N:
+   * N2 + floor((500 - resources(N2)) / ((resources(N2) - resources(N1)) / (N2 - N1))).
+   */
   readonly estimate: number;
-  /** Largest N synthesized with every template within 500 resources and 1,000,000 bytes. */
+  /** Where the 1,000,000-byte limit alone would stop, extrapolated the same way from the stack template's bytes. */
+  readonly bytesEstimate: number;
+  /**
+   * Largest N synthesized with every template within 500 resources and 1,000,000 bytes and the
+   * kubectl request (2 x the largest manifest, resolved) within 256 KiB.
+   */
   readonly verified: number;
   /** Figures of the stack with `verified` bindings and with one more. */
   readonly atCapacity: StackFigures;
   readonly beyond: StackFigures;
-  /** Which limit the stack with one more binding breaks. */
+  /** Which limit the stack with one more binding breaks: the one that binds first. */
   readonly bindingLimit: string;
-  /** floor((1,000,000 - stack template bytes(0)) / stack template bytes per binding): where the size limit alone would stop. */
-  readonly bytesEstimate: number;
-  /** How many stacks were synthesized to find `verified`. */
+  /** floor((51,200 - stack template bytes(0)) / stack template bytes per binding at the largest N). */
+  readonly inlineEstimate: number;
+  /** Largest N synthesized whose stack template is within 51,200 bytes, the limit of a template passed inline. */
+  readonly inlineVerified: number;
+  /** Figures of the stack with `inlineVerified` + 1 bindings. */
+  readonly inlineBeyond: StackFigures;
+  /** How many stacks were synthesized to find both. */
   readonly probes: number;
 }

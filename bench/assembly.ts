@@ -6,6 +6,15 @@ import * as cxapi from 'aws-cdk-lib/cx-api';
 export const MAX_RESOURCES = 500;
 /** CloudFormation's template body limit when read from S3 (aws-cdk-lib's own TEMPLATE_BODY_MAXIMUM_SIZE). */
 export const MAX_TEMPLATE_BYTES = 1_000_000;
+/** CloudFormation's limit for a template passed in the request (`TemplateBody`) rather than from S3. */
+export const MAX_INLINE_TEMPLATE_BYTES = 51_200;
+/**
+ * The request limit that the kubectl handler's payload is held to here: 256 KiB. On an update the
+ * request carries the manifest twice (`ResourceProperties` and `OldResourceProperties`).
+ */
+export const MAX_MANIFEST_REQUEST_BYTES = 256 * 1024;
+/** The longest ARN of a role with the default path: `arn:aws:iam::<12 digits>:role/` and a name of up to 64 characters. */
+const MAX_ROLE_ARN_LENGTH = 'arn:aws:iam::123456789012:role/'.length + 64;
 
 export const KUBECTL_MANIFEST = 'Custom::AWSCDK-EKS-KubernetesResource';
 
@@ -45,6 +54,14 @@ export interface StackFigures {
    * handler receives it in its request (twice on updates), which has a size limit of its own.
    */
   readonly maxManifestBytes: number;
+  /**
+   * The largest `Manifest` once deployed: the length of the string the kubectl handler receives,
+   * JSON-escaped as in its request, with every role ARN taken at its longest (an upper bound for
+   * the ARNs that CloudFormation generates; other intrinsics count as their template JSON).
+   */
+  readonly maxManifestResolvedBytes: number;
+  /** The most Kubernetes objects in one kubectl manifest: what one failing apply takes down with it. */
+  readonly maxManifestObjects: number;
   /** `AWS::Lambda::Function` in all templates. */
   readonly lambdaFunctions: number;
   /** Resource counts by type, all templates. */
@@ -89,13 +106,18 @@ export function readStack(assembly: cxapi.CloudAssembly, stackName: string): Sta
   const customResourceIds: string[] = [];
   const trustCustomResourceIds = new Set<string>();
   let maxManifestBytes = 0;
+  let maxManifestResolvedBytes = 0;
+  let maxManifestObjects = 0;
   const figures: TemplateFigures[] = templates.map(({ file, template }) => {
     const resources: Record<string, any> = template.Resources ?? {};
     for (const [id, resource] of Object.entries(resources)) {
       types[resource.Type] = (types[resource.Type] ?? 0) + 1;
       if (isCustomResource(resource.Type)) customResourceIds.push(`${file}#${id}`);
       if (resource.Type === KUBECTL_MANIFEST) {
-        maxManifestBytes = Math.max(maxManifestBytes, Buffer.byteLength(JSON.stringify(resource.Properties?.Manifest ?? '')));
+        const manifest = resource.Properties?.Manifest ?? '';
+        maxManifestBytes = Math.max(maxManifestBytes, Buffer.byteLength(JSON.stringify(manifest)));
+        maxManifestResolvedBytes = Math.max(maxManifestResolvedBytes, resolvedLength(manifest, resources));
+        maxManifestObjects = Math.max(maxManifestObjects, literalText(manifest).match(/"kind":"/g)?.length ?? 0);
       }
     }
     for (const resource of Object.values(resources)) {
@@ -124,11 +146,39 @@ export function readStack(assembly: cxapi.CloudAssembly, stackName: string): Sta
     customResources: count(isCustomResource),
     kubectlManifests: count(type => type === KUBECTL_MANIFEST),
     maxManifestBytes,
+    maxManifestResolvedBytes,
+    maxManifestObjects,
     lambdaFunctions: count(type => type === 'AWS::Lambda::Function'),
     types,
     customResourceIds,
     trustCustomResourceIds: [...trustCustomResourceIds].sort(),
   };
+}
+
+/**
+ * Bytes of a string-valued template expression once CloudFormation has resolved it, JSON-escaped
+ * (as in a custom resource request): literal parts exactly, the ARN of a role of the template at
+ * its longest, anything else as long as its template JSON.
+ */
+export function resolvedLength(value: any, resources: Record<string, any>): number {
+  if (typeof value === 'string') return Buffer.byteLength(JSON.stringify(value)) - 2;
+  const join = value?.['Fn::Join'];
+  if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
+    const parts: any[] = join[1];
+    return parts.reduce((sum: number, part) => sum + resolvedLength(part, resources), 0)
+      + Math.max(0, parts.length - 1) * resolvedLength(join[0], resources);
+  }
+  const getAtt = value?.['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && getAtt[1] === 'Arn' && resources[getAtt[0]]?.Type === 'AWS::IAM::Role') return MAX_ROLE_ARN_LENGTH;
+  return Buffer.byteLength(JSON.stringify(value));
+}
+
+/** The literal text of a string-valued template expression (the strings of an `Fn::Join`, joined), without what intrinsics add. */
+function literalText(value: any): string {
+  if (typeof value === 'string') return value;
+  const join = value?.['Fn::Join'];
+  if (Array.isArray(join) && Array.isArray(join[1])) return join[1].map(literalText).join('');
+  return '';
 }
 
 /** Logical ids of the resources a value refers to, and of those they refer to, within one template. */

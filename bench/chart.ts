@@ -94,9 +94,12 @@ function panel(p: Panel, offsetX: number): string {
       out.push(`<circle cx="${sx(pt.x).toFixed(1)}" cy="${sy(pt.y).toFixed(1)}" r="3.5" fill="${s.color}"><title>${escape(`${s.name}: N=${pt.x}, ${format(pt.y)}`)}</title></circle>`);
     }
   });
-  p.series.forEach((s, i) => {
+  // legend: each entry as wide as its name (about 7 px a character at font size 12)
+  let legendX = offsetX + MARGIN.left;
+  p.series.forEach(s => {
     const y = HEIGHT - 16;
-    const x = offsetX + MARGIN.left + i * 150;
+    const x = legendX;
+    legendX += 26 + 7 * s.name.length + 24;
     out.push(`<line x1="${x}" x2="${x + 20}" y1="${y - 4}" y2="${y - 4}" stroke="${s.color}" stroke-width="2"/>`);
     out.push(`<text x="${x + 26}" y="${y}" font-size="12">${escape(s.name)}</text>`);
   });

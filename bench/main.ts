@@ -1,20 +1,21 @@
 /**
- * `npx projen bench`: synthesizes stacks with N IRSA bindings made by cdk-irsa's `IrsaBinding` and
- * by aws-cdk-lib's `eks.ServiceAccount`, in one process, interleaved, over several rounds, and
- * writes docs/benchmarks.md, docs/benchmarks.svg and docs/benchmarks.json. Every figure is
- * measured here: times with a clock, counts and sizes read back from the synthesized cloud
- * assembly, whatever the constructs put into it.
+ * `npx projen bench`: synthesizes stacks with N IRSA bindings made by cdk-irsa's `IrsaBinding`
+ * (default: shared manifests; and `isolatedManifest: true`) and by aws-cdk-lib's
+ * `eks.ServiceAccount`, in one process, interleaved, over several rounds, and writes
+ * docs/benchmarks.md, docs/benchmarks.svg and docs/benchmarks.json. Every figure is measured here:
+ * times with a clock, counts and sizes read back from the synthesized cloud assembly, whatever the
+ * constructs put into it.
  *
  * Environment (for quick trial runs; the committed docs come from the defaults):
- *   BENCH_ROUNDS=7  BENCH_SIZES=10,100,400  BENCH_NEW_CLUSTER_N=100 (0 skips the cross-check)
- *   BENCH_NEW_CLUSTER_ROUNDS=3  BENCH_OUT=docs
+ *   BENCH_ROUNDS=7  BENCH_SIZES=10,100,200,400  BENCH_LARGEST_ROUNDS=5 (rounds that include the largest N)
+ *   BENCH_NEW_CLUSTER_N=100 (0 skips the cross-check)  BENCH_NEW_CLUSTER_ROUNDS=3  BENCH_OUT=docs
  */
 import { execSync } from 'child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Capacity, Measurement, Row, spread, summarize } from './analysis';
-import { MAX_RESOURCES, MAX_TEMPLATE_BYTES, readStack, StackFigures } from './assembly';
+import { MAX_INLINE_TEMPLATE_BYTES, MAX_MANIFEST_REQUEST_BYTES, MAX_RESOURCES, MAX_TEMPLATE_BYTES, readStack, StackFigures } from './assembly';
 import { renderChartSvg, renderMarkdown, Report } from './report';
 import { buildApp, ClusterSetup, describeScenario, LIBRARIES, Library, Scenario, STACK_NAME } from './scenario';
 
@@ -27,9 +28,11 @@ function intEnv(name: string, fallback: number): number {
 }
 
 const ROUNDS = Math.max(1, intEnv('BENCH_ROUNDS', 7));
-const SIZES = (process.env.BENCH_SIZES ?? '10,100,400').split(',').map(Number);
+const SIZES = (process.env.BENCH_SIZES ?? '10,100,200,400').split(',').map(Number);
 if (SIZES.some(n => !Number.isInteger(n) || n <= 0)) throw new Error(`BENCH_SIZES must list positive integers, got ${process.env.BENCH_SIZES}`);
 SIZES.sort((a, b) => a - b);
+/** The largest N is measured in the first rounds only: it costs more than all other sizes together. */
+const LARGEST_ROUNDS = Math.max(1, Math.min(ROUNDS, intEnv('BENCH_LARGEST_ROUNDS', 5)));
 const NEW_CLUSTER_N = intEnv('BENCH_NEW_CLUSTER_N', 100);
 const NEW_CLUSTER_ROUNDS = Math.max(1, intEnv('BENCH_NEW_CLUSTER_ROUNDS', 3));
 const OUT = path.resolve(process.env.BENCH_OUT ?? 'docs');
@@ -77,13 +80,24 @@ function warmUp(cluster: ClusterSetup, bindings: number): void {
   }
 }
 
-/** Interleaved rounds: the stack without bindings, then cdk-irsa and aws-eks at each N. */
-function rounds(cluster: ClusterSetup, sizes: number[], count: number): Measurement[] {
+/** The libraries in the order of a round: rotated by one each round, so that none always runs first or last. */
+function orderOf(round: number): Library[] {
+  const shift = (round - 1) % LIBRARIES.length;
+  return [...LIBRARIES.slice(shift), ...LIBRARIES.slice(0, shift)];
+}
+
+/**
+ * Interleaved rounds: the stack without bindings, then every library at each N (in `orderOf`);
+ * the largest N only in the first `largestRounds` rounds.
+ */
+function rounds(cluster: ClusterSetup, sizes: number[], count: number, largestRounds = count): Measurement[] {
   const measurements: Measurement[] = [];
+  const largest = sizes[sizes.length - 1];
   for (let round = 1; round <= count; round++) {
     measure(measurements, round, cluster, 'none', 0);
     for (const n of sizes) {
-      for (const library of LIBRARIES) measure(measurements, round, cluster, library, n);
+      if (n === largest && round > largestRounds) continue;
+      for (const library of orderOf(round)) measure(measurements, round, cluster, library, n);
     }
   }
   return measurements;
@@ -95,33 +109,39 @@ function rowsOf(measurements: Measurement[], sizes: number[]): { baseline: Row; 
   return { baseline, rows };
 }
 
-function fits(f: StackFigures): boolean {
-  return f.maxTemplateResources <= MAX_RESOURCES && f.maxTemplateBytes <= MAX_TEMPLATE_BYTES;
+/** A limit that a stack of N bindings may break. */
+interface Limit {
+  readonly name: string;
+  readonly fits: (f: StackFigures) => boolean;
 }
 
+/** What CloudFormation refuses to deploy: every template, nested ones included, is held to these. */
+const STACK_LIMITS: Limit[] = [
+  { name: `${MAX_RESOURCES} resources`, fits: f => f.maxTemplateResources <= MAX_RESOURCES },
+  { name: `${MAX_TEMPLATE_BYTES.toLocaleString('en-US')} template bytes`, fits: f => f.maxTemplateBytes <= MAX_TEMPLATE_BYTES },
+  {
+    name: `${MAX_MANIFEST_REQUEST_BYTES.toLocaleString('en-US')}-byte kubectl request (2 x largest manifest)`,
+    fits: f => 2 * f.maxManifestResolvedBytes <= MAX_MANIFEST_REQUEST_BYTES,
+  },
+];
+
+/** The stack's own template passed in the request rather than from S3 (nested templates always come from S3). */
+const INLINE_LIMIT: Limit = {
+  name: `${MAX_INLINE_TEMPLATE_BYTES.toLocaleString('en-US')} bytes of inline template`,
+  fits: f => f.stackTemplateBytes <= MAX_INLINE_TEMPLATE_BYTES,
+};
+
 /**
- * The largest N whose stack (every template of it) is within CloudFormation's limits, found by
- * synthesizing stacks: from the estimate, step outwards until the answer is bracketed, then bisect.
+ * The largest N for which `fits` holds, found by synthesizing stacks: from the estimate, step
+ * outwards until the answer is bracketed, then bisect. The figures grow with N, so the first N
+ * that does not fit is one more than the answer.
  */
-function capacity(library: Library, baseline: Row, largest: Row): Capacity {
-  const perBinding = largest.perBinding!;
-  const estimate = Math.floor((MAX_RESOURCES - baseline.figures.resources) / perBinding.resources);
-  const bytesEstimate = Math.floor((MAX_TEMPLATE_BYTES - baseline.figures.stackTemplateBytes) / perBinding.stackTemplateBytes);
-  const probed = new Map<number, StackFigures>([[0, baseline.figures]]);
-  const probe = (n: number): StackFigures => {
-    if (!probed.has(n)) {
-      const { figures } = synth({ cluster: 'imported', library, bindings: n });
-      probed.set(n, figures);
-      log(`capacity: ${library} N=${n}: ${figures.maxTemplateResources} resources, ${figures.maxTemplateBytes} bytes in the largest template`);
-    }
-    return probed.get(n)!;
-  };
+function largestFitting(fits: (f: StackFigures) => boolean, estimate: number, probe: (n: number) => StackFigures): number {
   if (!fits(probe(0))) throw new Error('the stack without bindings is over the limits already');
   let good = 0;
   let bad: number | undefined;
   let step = 1;
-  let n = Math.max(1, Math.min(estimate, bytesEstimate));
-  if (!Number.isFinite(n)) throw new Error(`${library}: bindings add no resources and no bytes to the stack; nothing to search`);
+  let n = Math.max(1, estimate);
   // bracket: the largest N known to fit, the smallest known not to
   while (bad === undefined) {
     if (fits(probe(n))) {
@@ -145,19 +165,59 @@ function capacity(library: Library, baseline: Row, largest: Row): Capacity {
     const mid = Math.floor((good + bad) / 2);
     if (fits(probe(mid))) good = mid; else bad = mid;
   }
-  const beyond = probe(bad);
-  const limits = [
-    beyond.maxTemplateResources > MAX_RESOURCES ? `${MAX_RESOURCES} resources` : undefined,
-    beyond.maxTemplateBytes > MAX_TEMPLATE_BYTES ? `${MAX_TEMPLATE_BYTES.toLocaleString('en-US')} template bytes` : undefined,
-  ].filter(Boolean);
+  return good;
+}
+
+/**
+ * The largest N whose stack CloudFormation accepts (every template within 500 resources and
+ * 1,000,000 bytes, the kubectl request within its limit), which limit the next binding breaks,
+ * and the largest N whose stack template could still be passed inline (51,200 bytes).
+ *
+ * The search starts from estimates extrapolated from the two largest measured N with the cost of
+ * one more binding there: with shared manifests, the manifests are a fixed cost, so the average
+ * per binding, (x(N) - x(0)) / N, would put the estimate short of the answer.
+ */
+function capacity(library: Library, baseline: Row, smaller: Row | undefined, largest: Row): Capacity {
+  const from = smaller ?? baseline;
+  const extrapolate = (limit: number, pick: (f: StackFigures) => number) => {
+    const marginal = (pick(largest.figures) - pick(from.figures)) / (largest.bindings - from.bindings);
+    return marginal > 0 ? largest.bindings + Math.floor((limit - pick(largest.figures)) / marginal) : Infinity;
+  };
+  // the inline limit is reached at small N, where the manifests are not all there yet: extrapolate from N=0
+  const inlineMarginal = (largest.figures.stackTemplateBytes - baseline.figures.stackTemplateBytes) / largest.bindings;
+  const estimates = {
+    resources: extrapolate(MAX_RESOURCES, f => f.resources),
+    bytes: extrapolate(MAX_TEMPLATE_BYTES, f => f.stackTemplateBytes),
+    inline: Math.floor((MAX_INLINE_TEMPLATE_BYTES - baseline.figures.stackTemplateBytes) / inlineMarginal),
+  };
+  if (![estimates.resources, estimates.bytes, estimates.inline].every(Number.isFinite)) {
+    throw new Error(`${library}: bindings add no resources or no bytes to the stack; nothing to search`);
+  }
+  const probed = new Map<number, StackFigures>([[0, baseline.figures]]);
+  const probe = (n: number): StackFigures => {
+    if (!probed.has(n)) {
+      const { figures } = synth({ cluster: 'imported', library, bindings: n });
+      probed.set(n, figures);
+      log(`capacity: ${library} N=${n}: ${figures.maxTemplateResources} resources, ${figures.maxTemplateBytes} bytes in the largest template, `
+        + `${figures.stackTemplateBytes} in the stack's, largest manifest ${figures.maxManifestResolvedBytes} bytes resolved`);
+    }
+    return probed.get(n)!;
+  };
+
+  const verified = largestFitting(f => STACK_LIMITS.every(l => l.fits(f)), Math.min(estimates.resources, estimates.bytes), probe);
+  const beyond = probe(verified + 1);
+  const inline = largestFitting(INLINE_LIMIT.fits, estimates.inline, probe);
   return {
     library,
-    estimate,
-    verified: good,
-    atCapacity: probe(good),
+    estimate: estimates.resources,
+    bytesEstimate: estimates.bytes,
+    verified,
+    atCapacity: probe(verified),
     beyond,
-    bindingLimit: limits.join(' and '),
-    bytesEstimate,
+    bindingLimit: STACK_LIMITS.filter(l => !l.fits(beyond)).map(l => l.name).join(' and '),
+    inlineEstimate: estimates.inline,
+    inlineVerified: inline,
+    inlineBeyond: probe(inline + 1),
     probes: probed.size - 1,
   };
 }
@@ -176,12 +236,14 @@ function git(command: string): string {
 }
 
 function main(): void {
-  log(`rounds ${ROUNDS}, N = ${SIZES.join(', ')}, imported cluster; new-cluster cross-check at N=${NEW_CLUSTER_N} x ${NEW_CLUSTER_ROUNDS}`);
+  log(`rounds ${ROUNDS} (${LARGEST_ROUNDS} at N=${SIZES[SIZES.length - 1]}), N = ${SIZES.join(', ')}, imported cluster; `
+    + `new-cluster cross-check at N=${NEW_CLUSTER_N} x ${NEW_CLUSTER_ROUNDS}`);
   warmUp('imported', SIZES[Math.min(1, SIZES.length - 1)]);
-  const measurements = rounds('imported', SIZES, ROUNDS);
+  const measurements = rounds('imported', SIZES, ROUNDS, LARGEST_ROUNDS);
   const { baseline, rows } = rowsOf(measurements, SIZES);
-  const largest = (library: Library) => rows.find(r => r.library === library && r.bindings === SIZES[SIZES.length - 1])!;
-  const capacities = LIBRARIES.map(library => capacity(library, baseline, largest(library)));
+  const rowAt = (library: Library, n: number | undefined) => rows.find(r => r.library === library && r.bindings === n);
+  const capacities = LIBRARIES.map(library =>
+    capacity(library, baseline, rowAt(library, SIZES[SIZES.length - 2]), rowAt(library, SIZES[SIZES.length - 1])!));
 
   let newCluster: Report['newCluster'];
   let newClusterMeasurements: Measurement[] = [];
@@ -209,7 +271,14 @@ function main(): void {
       loadAtEnd: os.loadavg(),
       loadDuringRuns: spread([...measurements, ...newClusterMeasurements].map(m => m.load)),
     },
-    config: { rounds: ROUNDS, sizes: SIZES, newClusterN: NEW_CLUSTER_N, newClusterRounds: NEW_CLUSTER_ROUNDS, gc: gc !== undefined },
+    config: {
+      rounds: ROUNDS,
+      largestRounds: LARGEST_ROUNDS,
+      sizes: SIZES,
+      newClusterN: NEW_CLUSTER_N,
+      newClusterRounds: NEW_CLUSTER_ROUNDS,
+      gc: gc !== undefined,
+    },
     baseline,
     rows,
     capacities,
@@ -234,6 +303,9 @@ function main(): void {
       bytes: m.figures.bytes,
       customResources: m.figures.customResources,
       kubectlManifests: m.figures.kubectlManifests,
+      maxManifestBytes: m.figures.maxManifestBytes,
+      maxManifestResolvedBytes: m.figures.maxManifestResolvedBytes,
+      maxManifestObjects: m.figures.maxManifestObjects,
       lambdaFunctions: m.figures.lambdaFunctions,
     })),
   }, (key, value) => key === 'customResourceIds' || key === 'trustCustomResourceIds' || key === 'values' ? undefined : value, 1) + '\n');

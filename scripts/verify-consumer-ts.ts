@@ -41,12 +41,12 @@ function run(dir: string, command: string, args: string[]): string {
   });
 }
 
-/** The first ```ts block of the README's "## Quick start" section. */
+/** The whole-app (`nofixture`) ```ts block of the README's "## Quick start" section. */
 function quickStart(): string {
   const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf-8');
   const section = readme.split(/^## /m).find(s => s.startsWith('Quick start'));
-  const code = section && /^```ts[^\n]*\n([\s\S]*?)^```/m.exec(section);
-  if (!code) throw new Error('README.md has no ```ts block under "## Quick start"');
+  const code = section && /^```ts nofixture\n([\s\S]*?)^```/m.exec(section);
+  if (!code) throw new Error('README.md has no ```ts nofixture block under "## Quick start"');
   return code[1];
 }
 
