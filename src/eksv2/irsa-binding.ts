@@ -2,7 +2,7 @@ import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
 import { IrsaBindingBase } from '../irsa-binding-base';
 import { IrsaBindingOptions } from '../irsa-binding-options';
-import { buildBinding } from '../private/binding-core';
+import { buildBinding, kubectlClusterAdapter } from '../private/binding-core';
 
 /**
  * Properties of an `IrsaBinding` on an aws-eks-v2 cluster.
@@ -40,15 +40,7 @@ export class IrsaBinding extends IrsaBindingBase {
   constructor(scope: Construct, id: string, props: IrsaBindingProps) {
     super(scope, id);
     const cluster = props.cluster;
-    this._parts = buildBinding(this, {
-      construct: cluster,
-      clusterName: cluster.clusterName,
-      fargateOnly: cluster instanceof eksv2.FargateCluster,
-      openIdConnectProvider: () => cluster.openIdConnectProvider,
-      // a new cluster installs the agent add-on on first access; an imported one must have it
-      ensurePodIdentityAgent: () => cluster.eksPodIdentityAgent,
-      manifestFactory: (manifestScope, manifestId, manifestProps) =>
-        new eksv2.KubernetesManifest(manifestScope, manifestId, { cluster, ...manifestProps }),
-    }, props);
+    this._parts = buildBinding(this, kubectlClusterAdapter(cluster, cluster instanceof eksv2.FargateCluster,
+      (manifestScope, manifestId, manifestProps) => new eksv2.KubernetesManifest(manifestScope, manifestId, { cluster, ...manifestProps })), props);
   }
 }

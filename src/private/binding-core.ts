@@ -42,6 +42,26 @@ export interface ClusterAdapter {
   annotatedRoleArn?(role: iam.Role): string;
 }
 
+/** What aws-eks and aws-eks-v2 clusters both offer a binding. */
+export interface KubectlCluster extends IConstruct {
+  readonly clusterName: string;
+  readonly openIdConnectProvider: iam.IOpenIdConnectProvider;
+  readonly eksPodIdentityAgent?: IConstruct;
+}
+
+/** The adapter of a cluster that applies manifests through its kubectl provider (aws-eks or aws-eks-v2). */
+export function kubectlClusterAdapter(cluster: KubectlCluster, fargateOnly: boolean, manifestFactory: ManifestFactory): ClusterAdapter {
+  return {
+    construct: cluster,
+    clusterName: cluster.clusterName,
+    fargateOnly,
+    manifestFactory,
+    openIdConnectProvider: () => cluster.openIdConnectProvider,
+    // a new cluster installs the agent add-on on first access; an imported one must have it
+    ensurePodIdentityAgent: () => cluster.eksPodIdentityAgent,
+  };
+}
+
 /** What a binding is made of, whatever the cluster's module. */
 export interface BindingParts {
   readonly openIdConnectProvider?: iam.IOpenIdConnectProvider;
