@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { Lazy, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Yaml } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { IrsaBindingBase } from './irsa-binding-base';
@@ -162,7 +163,6 @@ function deterministicRoleName(binding: Construct, namespace: string, name: stri
 }
 
 function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
+  // aws-cdk-lib knows every region's partition; a region it does not know yet is most likely in aws
+  return RegionInfo.get(region).partition ?? 'aws';
 }

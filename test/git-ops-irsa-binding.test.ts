@@ -106,3 +106,15 @@ describe('GitOpsIrsaBinding', () => {
       .toThrow(/invalid isolatedManifest or overwriteServiceAccount/);
   });
 });
+
+describe('GitOpsIrsaBinding role ARN partition', () => {
+  test.each([
+    ['us-east-1', 'aws'],
+    ['cn-north-1', 'aws-cn'],
+    ['us-gov-west-1', 'aws-us-gov'],
+  ])('is the partition of %s', (region, partition) => {
+    const stack = new Stack(new App(), 'Stack', { env: { account: ACCOUNT, region } });
+    const binding = new GitOpsIrsaBinding(stack, 'LedgerReader', { issuerUrl: ISSUER_URL, roleName: 'ledger-reader' });
+    expect(binding.roleArn).toBe(`arn:${partition}:iam::${ACCOUNT}:role/ledger-reader`);
+  });
+});
