@@ -12,7 +12,7 @@ import {
   addTrustPolicySizeValidation, IrsaValidationError, registerServiceAccount, show, validateAnnotations, validateAudience, validateLabels,
   validateMaxSessionDuration, validateNamespace, validateRemovalPolicy, validateRoleName, validateServiceAccountName, validateTrustPolicySizeQuota,
 } from './validation';
-import { IdentityType, IrsaBindingOptions } from '../irsa-binding-options';
+import { IdentityType, IrsaBindingOptions, TrustedServiceAccount } from '../irsa-binding-options';
 
 /** The audience that the pod-identity-webhook requests and STS expects. */
 export const DEFAULT_AUDIENCE = 'sts.amazonaws.com';
@@ -69,8 +69,6 @@ export interface BindingParts {
   /** The role ARN the ServiceAccounts are annotated with. */
   readonly roleArn: string;
   readonly manifest: Construct;
-  /** The manifest that creates the namespace, with `createNamespace`. */
-  readonly namespaceManifest?: Construct;
   readonly serviceAccountName: string;
   readonly serviceAccountNamespace: string;
   readonly subject: string;
@@ -115,25 +113,12 @@ export function buildBinding(binding: Construct, cluster: ClusterAdapter, props:
   }
 
   const openIdConnectProvider = irsa ? props.openIdConnectProvider ?? cluster.openIdConnectProvider() : props.openIdConnectProvider;
-  const subjectOf = (ns: string, sa: string) => `system:serviceaccount:${ns}:${sa}`;
   const local = [{ namespace, name }, ...additional.filter(a => !a.openIdConnectProvider || a.openIdConnectProvider === openIdConnectProvider)];
   for (const account of local) registerServiceAccount(binding, cluster.construct, account.namespace, account.name);
 
-  const oidc: OidcTrust[] = [];
-  if (irsa && openIdConnectProvider) {
-    oidc.push({
-      provider: openIdConnectProvider,
-      subjects: local.map(a => subjectOf(a.namespace, a.name)),
-      subjectPatterns: namespaceWide.map(ns => subjectOf(ns, '*')),
-    });
-    for (const account of additional.filter(a => !local.includes(a))) {
-      const provider = account.openIdConnectProvider!;
-      const existing = oidc.find(trust => trust.provider === provider);
-      const subject = subjectOf(account.namespace, account.name);
-      if (existing) existing.subjects.push(subject);
-      else oidc.push({ provider, subjects: [subject], subjectPatterns: [] });
-    }
-  }
+  const oidc = irsa && openIdConnectProvider
+    ? oidcTrust(openIdConnectProvider, local, additional.filter(a => !local.includes(a)), namespaceWide)
+    : [];
 
   const role = new BindingRole(binding, 'Role', {
     oidc,
@@ -203,12 +188,38 @@ export function buildBinding(binding: Construct, cluster: ClusterAdapter, props:
     role,
     roleArn,
     manifest: manifests[0],
-    namespaceManifest,
     serviceAccountName: name,
     serviceAccountNamespace: namespace,
     subject: subjectOf(namespace, name),
     audience,
   };
+}
+
+const subjectOf = (namespace: string, name: string) => `system:serviceaccount:${namespace}:${name}`;
+
+/**
+ * OIDC trust grouped by provider: the binding's provider vouches for the ServiceAccounts of its
+ * cluster (exactly) and the namespace-wide opt-ins; every other provider for its own
+ * ServiceAccounts (exactly).
+ */
+function oidcTrust(
+  provider: iam.IOpenIdConnectProvider,
+  local: Array<{ namespace: string; name: string }>,
+  elsewhere: TrustedServiceAccount[],
+  namespaceWide: string[],
+): OidcTrust[] {
+  const trust: OidcTrust[] = [{
+    provider,
+    subjects: local.map(a => subjectOf(a.namespace, a.name)),
+    subjectPatterns: namespaceWide.map(ns => subjectOf(ns, '*')),
+  }];
+  for (const account of elsewhere) {
+    const subject = subjectOf(account.namespace, account.name);
+    const existing = trust.find(t => t.provider === account.openIdConnectProvider);
+    if (existing) existing.subjects.push(subject);
+    else trust.push({ provider: account.openIdConnectProvider!, subjects: [subject], subjectPatterns: [] });
+  }
+  return trust;
 }
 
 function serviceAccountAnnotations(
