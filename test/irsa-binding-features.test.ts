@@ -5,7 +5,7 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IdentityType, IrsaBinding } from '../src';
 import { CfnEvaluator } from './support/cfn-eval';
-import { ACCOUNT, importedCluster, ISSUER, newCluster, newStack, PROVIDER_ARN } from './support/fixtures';
+import { ACCOUNT, importedCluster, irsaStatement, ISSUER, newCluster, newStack, PROVIDER_ARN } from './support/fixtures';
 import { deployedBinding } from './support/template';
 import { simulateAssume } from './support/trust-simulator';
 
@@ -47,28 +47,8 @@ describe('several subjects per role', () => {
   test('trusts the exact subjects of each provider with StringEquals on sub and aud', () => {
     const { trustPolicy } = deployedBinding(template, 'LedgerReader', { serviceAccount: 'payments/ledger-reader' });
     expect(trustPolicy.Statement).toEqual([
-      {
-        Action: 'sts:AssumeRoleWithWebIdentity',
-        Effect: 'Allow',
-        Principal: { Federated: PROVIDER_ARN },
-        Condition: {
-          StringEquals: {
-            [`${ISSUER}:sub`]: ['system:serviceaccount:payments:ledger-reader', 'system:serviceaccount:audit:ledger-auditor'],
-            [`${ISSUER}:aud`]: 'sts.amazonaws.com',
-          },
-        },
-      },
-      {
-        Action: 'sts:AssumeRoleWithWebIdentity',
-        Effect: 'Allow',
-        Principal: { Federated: GREEN_PROVIDER_ARN },
-        Condition: {
-          StringEquals: {
-            [`${GREEN_ISSUER}:sub`]: 'system:serviceaccount:payments:ledger-reader',
-            [`${GREEN_ISSUER}:aud`]: 'sts.amazonaws.com',
-          },
-        },
-      },
+      irsaStatement(PROVIDER_ARN, ['system:serviceaccount:payments:ledger-reader', 'system:serviceaccount:audit:ledger-auditor']),
+      irsaStatement(GREEN_PROVIDER_ARN, 'system:serviceaccount:payments:ledger-reader'),
     ]);
   });
 

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IrsaBinding } from '../src';
 import { CfnEvaluator } from './support/cfn-eval';
-import { ACCOUNT, importedCluster, ISSUER, newCluster, newStack, PROVIDER_ARN } from './support/fixtures';
+import { ACCOUNT, importedCluster, irsaStatement, ISSUER, newCluster, newStack, PROVIDER_ARN } from './support/fixtures';
 import { deployedBinding, logicalIdOf } from './support/template';
 import { simulateAssume } from './support/trust-simulator';
 
@@ -17,19 +17,7 @@ describe('trust policy with a literal issuer', () => {
     new IrsaBinding(stack, 'LedgerReader', { cluster: importedCluster(stack), namespace: 'payments' });
 
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: {
-        Statement: [{
-          Action: 'sts:AssumeRoleWithWebIdentity',
-          Effect: 'Allow',
-          Principal: { Federated: PROVIDER_ARN },
-          Condition: {
-            StringEquals: {
-              [`${ISSUER}:sub`]: 'system:serviceaccount:payments:ledger-reader',
-              [`${ISSUER}:aud`]: 'sts.amazonaws.com',
-            },
-          },
-        }],
-      },
+      AssumeRolePolicyDocument: { Statement: [irsaStatement(PROVIDER_ARN, 'system:serviceaccount:payments:ledger-reader')] },
     });
   });
 
@@ -93,17 +81,7 @@ describe('trust policy with a deploy-time issuer', () => {
     expect(issuer).toMatch(/^oidc\.eks\.us-east-1\.amazonaws\.com\/id\/[0-9A-F]{32}$/);
     expect(trustPolicy).toEqual({
       Version: '2012-10-17',
-      Statement: [{
-        Action: 'sts:AssumeRoleWithWebIdentity',
-        Effect: 'Allow',
-        Principal: { Federated: providerArn },
-        Condition: {
-          StringEquals: {
-            [`${issuer}:sub`]: 'system:serviceaccount:payments:ledger-reader',
-            [`${issuer}:aud`]: 'sts.amazonaws.com',
-          },
-        },
-      }],
+      Statement: [irsaStatement(providerArn, 'system:serviceaccount:payments:ledger-reader')],
     });
   });
 

@@ -4,7 +4,7 @@ import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { eksv2 as irsa, IdentityType } from '../../src';
-import { ACCOUNT, ISSUER, newStack, PROVIDER_ARN } from '../support/fixtures';
+import { ACCOUNT, irsaStatement, ISSUER, newStack, PROVIDER_ARN } from '../support/fixtures';
 import { deployedBinding } from '../support/template';
 import { simulateAssume } from '../support/trust-simulator';
 
@@ -31,17 +31,7 @@ describe('eksv2.IrsaBinding on an imported aws-eks-v2 cluster', () => {
 
   test('pins sub and aud exactly as the aws-eks binding does', () => {
     const { trustPolicy } = deployedBinding(template, 'LedgerReader');
-    expect(trustPolicy.Statement).toEqual([{
-      Action: 'sts:AssumeRoleWithWebIdentity',
-      Effect: 'Allow',
-      Principal: { Federated: PROVIDER_ARN },
-      Condition: {
-        StringEquals: {
-          [`${ISSUER}:sub`]: 'system:serviceaccount:payments:ledger-reader',
-          [`${ISSUER}:aud`]: 'sts.amazonaws.com',
-        },
-      },
-    }]);
+    expect(trustPolicy.Statement).toEqual([irsaStatement(PROVIDER_ARN, 'system:serviceaccount:payments:ledger-reader')]);
   });
 
   test('allows the bound ServiceAccount and denies another', () => {

@@ -29,3 +29,17 @@ export function newCluster(stack: Stack): eks.Cluster {
     defaultCapacity: 0,
   });
 }
+
+/**
+ * The one trust statement a binding gives each provider: AssumeRoleWithWebIdentity, with `sub` and
+ * `aud` of the provider's issuer pinned by StringEquals.
+ */
+export function irsaStatement(providerArn: string, subject: string | string[], audience = 'sts.amazonaws.com') {
+  const issuer = providerArn.split(':oidc-provider/')[1];
+  return {
+    Action: 'sts:AssumeRoleWithWebIdentity',
+    Effect: 'Allow',
+    Principal: { Federated: providerArn },
+    Condition: { StringEquals: { [`${issuer}:sub`]: subject, [`${issuer}:aud`]: audience } },
+  };
+}
